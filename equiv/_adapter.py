@@ -1,0 +1,196 @@
+"""The adapter contract: what an implementation provides to be checked.
+
+An adapter wraps one implementation of one family (a reference or a port) behind
+a small stateful interface. The framework only ever talks to adapters, and only
+in the family's canonical terms: states are ``dict[str, ndarray]`` matching the
+suite's state schema, step outputs match the suite's output schema.
+
+Subclass :class:`Adapter` and implement the abstract methods. ``replay`` and
+``rollouts`` have plain-loop defaults; a fast backend overrides them (``lax.scan``
+over a batch, say) without changing their meaning.
+"""
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Mapping, Sequence
+
+import numpy as np
+
+State = dict  # dict[str, np.ndarray], described by the family's state schema
+
+
+@dataclass
+class Step:
+    """What one transition returns. ``obs`` may be an array or a dict of arrays."""
+
+    obs: Any
+    reward: Any
+    terminated: bool
+    truncated: bool = False
+    info: dict = field(default_factory=dict)
+
+    def outputs(self, legal: np.ndarray | None = None) -> dict:
+        """The flat output record compared against the suite's output schema."""
+        out = {"reward": np.asarray(self.reward), "terminated": np.asarray(bool(self.terminated)),
+               "truncated": np.asarray(bool(self.truncated))}
+        if isinstance(self.obs, Mapping):
+            out.update({f"obs.{k}": np.asarray(v) for k, v in self.obs.items()})
+        else:
+            out["obs"] = np.asarray(self.obs)
+        if legal is not None:
+            out["legal"] = np.asarray(legal, bool)
+        return out
+
+
+@dataclass
+class Trajectory:
+    """One episode (or a prefix of one): stacked per-step records.
+
+    ``outputs[name]`` has shape (T, ...) and holds the output record after each
+    step; ``states[name]`` likewise holds the canonical state after each step
+    (``None`` when not recorded). ``actions`` has shape (T, ...).
+    ``interrupted`` says why a recording stopped early (an adapter error, say).
+    """
+
+    seed: int | None
+    actions: np.ndarray
+    outputs: dict
+    states: dict | None = None
+    interrupted: str | None = None
+
+    @property
+    def length(self) -> int:
+        return int(len(self.actions))
+
+
+class Adapter(abc.ABC):
+    """One implementation of one family, seen through its canonical state.
+
+    Class attributes every adapter sets:
+
+    - ``family``: the family name; its suite lives in ``suites/<family>/``.
+    - ``randomness``: the name of the random generator the implementation uses
+      (``"glibc-rand"``, ``"showdown-prng"``...) when it is reproduced exactly by
+      the counterpart, so lockstep comparison is possible; ``None`` when its
+      random stream is its own (statistics only).
+
+    The instance is built with the variant's configuration as keyword arguments
+    (frameskip, battle format...). An adapter that cannot honour a setting raises
+    ``ValueError`` naming it.
+    """
+
+    family: ClassVar[str]
+    randomness: ClassVar[str | None] = None
+    role: ClassVar[str] = "ported"  # what it is meant as: "reference" or "ported" (informational)
+    requires: ClassVar[tuple] = ()  # importable modules it needs, checked by `missing()`
+
+    @classmethod
+    def missing(cls) -> str | None:
+        """None when usable; otherwise what is missing and the command that fixes it.
+        Adapters with build products (a compiled binding, node_modules) extend this."""
+        import importlib.util
+        absent = [m for m in cls.requires if importlib.util.find_spec(m) is None]
+        if absent:
+            return f"missing Python modules {absent}; run ./dev.sh setup"
+        return None
+
+    def __init__(self, **config):
+        self.config = dict(config)
+
+    # --- required -------------------------------------------------------
+    @abc.abstractmethod
+    def reset(self, seed: int) -> Any:
+        """Start a new episode from ``seed``; return the first observation."""
+
+    @abc.abstractmethod
+    def step(self, action) -> Step:
+        """One transition. ``action`` is an int, a float array, or for several
+        players an int array with one action per player (a joint action)."""
+
+    @abc.abstractmethod
+    def get_state(self) -> State:
+        """The full canonical state: enough to continue the episode exactly."""
+
+    @abc.abstractmethod
+    def set_state(self, state: State) -> None:
+        """Inject a canonical state; afterwards the env continues from it exactly."""
+
+    @abc.abstractmethod
+    def provenance(self) -> dict:
+        """``{"name", "version", "hash", ...}``: what pins this side's behaviour
+        (lock file, ROM, model file, numerics flags), for the report."""
+
+    # --- optional -------------------------------------------------------
+    def legal_actions(self) -> np.ndarray | None:
+        """Boolean mask of legal actions (shape (n,) or (players, n)); None if every action is legal."""
+        return None
+
+    def close(self) -> None:
+        """Release processes and files."""
+
+    def replay(self, start: int | State, actions: Sequence, record_states: bool = True) -> Trajectory:
+        """Play ``actions`` from a seed (reset) or an injected state; record every step.
+
+        Stops after a terminal step. Fast backends override this with one batched call.
+        """
+        if isinstance(start, Mapping):
+            self.set_state(start)
+            seed = None
+        else:
+            self.reset(int(start))
+            seed = int(start)
+        rec = _Recorder(seed, record_states)
+        for a in actions:
+            s = self.step(a)
+            rec.add(a, s.outputs(self.legal_actions()), self.get_state() if record_states else None)
+            if s.terminated or s.truncated:
+                break
+        return rec.finish()
+
+    def rollouts(self, seeds: Sequence[int], policy, max_steps: int,
+                 record_states: bool = False) -> list[Trajectory]:
+        """Whole episodes, one per seed, with actions chosen by ``policy``.
+
+        ``policy(obs, legal, rng) -> action``; its rng is ``numpy.random.default_rng(seed)``.
+        Fast backends override this for the policies they implement natively
+        (see ``policy.name``) and fall back to ``super().rollouts`` otherwise.
+        """
+        return [self.rollout(seed, policy, max_steps, record_states) for seed in seeds]
+
+    def rollout(self, seed: int, policy, max_steps: int, record_states: bool = False) -> Trajectory:
+        obs = self.reset(int(seed))
+        rng = np.random.default_rng([int(seed), 0x5EED])
+        rec = _Recorder(int(seed), record_states)
+        for _ in range(max_steps):
+            legal = self.legal_actions()
+            a = policy(obs, legal, rng)
+            s = self.step(a)
+            rec.add(a, s.outputs(self.legal_actions()), self.get_state() if record_states else None)
+            obs = s.obs
+            if s.terminated or s.truncated:
+                break
+        return rec.finish()
+
+
+class _Recorder:
+    def __init__(self, seed, record_states):
+        self.seed, self.record_states = seed, record_states
+        self.actions, self.outputs, self.states = [], [], []
+
+    def add(self, action, outputs, state):
+        self.actions.append(np.asarray(action))
+        self.outputs.append(outputs)
+        if self.record_states:
+            self.states.append(state)
+
+    def finish(self) -> Trajectory:
+        return Trajectory(self.seed, np.asarray(self.actions), stack(self.outputs),
+                          stack(self.states) if self.record_states else None)
+
+
+def stack(records: list[dict]) -> dict:
+    """List of per-step dicts -> dict of (T, ...) arrays."""
+    if not records:
+        return {}
+    return {k: np.stack([np.asarray(r[k]) for r in records]) for k in records[0]}

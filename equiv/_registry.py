@@ -1,0 +1,111 @@
+"""Names -> adapters and families -> suites.
+
+Every adapter and suite, ours included, is found through an entry-point group
+(``equiv.adapters``: ``name = "module:AdapterClass"``; ``equiv.suites``:
+``family = "module:SUITE"``), so a user's own port is checked exactly like a
+bundled one. ``register_adapter`` / ``register_suite`` add entries at run time
+(a conftest.py can call them).
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+
+from equiv._errors import ConfigError
+
+ADAPTER_GROUP = "equiv.adapters"
+SUITE_GROUP = "equiv.suites"
+
+_extra_adapters: dict[str, str] = {}
+_extra_suites: dict[str, str] = {}
+
+
+def register_adapter(name: str, target: str) -> None:
+    """Make ``name`` resolve to ``target`` (``"module:Class"``)."""
+    _extra_adapters[name] = target
+
+
+def register_suite(family: str, target: str) -> None:
+    """Make ``family`` resolve to ``target`` (``"module:SUITE"``)."""
+    _extra_suites[family] = target
+
+
+def _table(group: str, extra: dict) -> dict[str, str]:
+    table = {ep.name: ep.value for ep in entry_points(group=group)}
+    table.update(extra)
+    return table
+
+
+def _load(target: str):
+    module, _, attr = target.partition(":")
+    obj = importlib.import_module(module)
+    for part in attr.split(".") if attr else []:
+        obj = getattr(obj, part)
+    return obj
+
+
+@dataclass(frozen=True)
+class AdapterInfo:
+    name: str
+    target: str
+    family: str | None
+    role: str | None
+    missing: str | None  # None when usable; otherwise what is missing and how to fix it
+
+
+def adapter_names() -> list[str]:
+    return sorted(_table(ADAPTER_GROUP, _extra_adapters))
+
+
+def adapter_class(name: str):
+    table = _table(ADAPTER_GROUP, _extra_adapters)
+    if name not in table:
+        raise ConfigError(f"unknown adapter {name!r}. Known adapters: {', '.join(sorted(table)) or 'none'}. "
+                          f"Run `equiv list` to see them, or register yours under the "
+                          f"{ADAPTER_GROUP!r} entry-point group.")
+    try:
+        cls = _load(table[name])
+    except ImportError as e:
+        raise ConfigError(f"adapter {name!r} ({table[name]}) cannot be imported: {e}. "
+                          f"Install its dependencies: run the README's set-up command (./dev.sh setup).") from e
+    cls.registered_name = name
+    return cls
+
+
+def describe(name: str) -> AdapterInfo:
+    target = _table(ADAPTER_GROUP, _extra_adapters)[name]
+    try:
+        cls = adapter_class(name)
+    except ConfigError as e:
+        return AdapterInfo(name, target, None, None, str(e))
+    check = getattr(cls, "missing", None)
+    missing = check() if callable(check) else None
+    return AdapterInfo(name, target, getattr(cls, "family", None), getattr(cls, "role", None), missing)
+
+
+def suite_for(family: str):
+    table = _table(SUITE_GROUP, _extra_suites)
+    if family not in table:
+        raise ConfigError(f"no suite for family {family!r}. Known families: {', '.join(sorted(table)) or 'none'}. "
+                          f"A family's suite is `SUITE` in suites/<family>/ registered under {SUITE_GROUP!r}.")
+    suite = _load(table[family])
+    if suite.family != family:
+        raise ConfigError(f"suite {table[family]} says family {suite.family!r} but is registered as {family!r}")
+    return suite
+
+
+def resolve_pair(reference: str, ported: str):
+    """Both adapter classes and the suite, or a ConfigError saying what is wrong."""
+    ref_cls, port_cls = adapter_class(reference), adapter_class(ported)
+    if ref_cls.family != port_cls.family:
+        raise ConfigError(f"cannot pair {reference!r} (family {ref_cls.family!r}) with {ported!r} "
+                          f"(family {port_cls.family!r}): both sides must implement the same family. "
+                          f"Pick a port of {ref_cls.family!r}; `equiv list` shows each adapter's family.")
+    for name, cls in ((reference, ref_cls), (ported, port_cls)):
+        check = getattr(cls, "missing", None)
+        problem = check() if callable(check) else None
+        if problem:
+            raise ConfigError(f"adapter {name!r} is not usable: {problem}")
+    return ref_cls, port_cls, suite_for(ref_cls.family)

@@ -1,0 +1,207 @@
+"""State schemas and tolerance classes: what a canonical state is and how two are compared.
+
+A canonical state is a plain ``dict[str, numpy.ndarray]``. A family's schema says,
+for each named field, its dtype, its shape and how two values are judged equal.
+Both sides of a pair convert to and from this form, so comparison needs no
+knowledge of either implementation.
+"""
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+import numpy as np
+
+from equiv._errors import SchemaError
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """How two values of one field are judged equal.
+
+    ``exact``: bit for bit (floats compared by their bits, so -0.0 != 0.0 and NaN
+    payloads matter). ``ulp``: floats within ``ulps`` units in the last place.
+    ``close``: ``|a-b| <= atol + rtol*|b|`` (b is the reference).
+    """
+
+    kind: str = "exact"
+    ulps: int = 0
+    atol: float = 0.0
+    rtol: float = 0.0
+
+    def describe(self) -> str:
+        if self.kind == "exact":
+            return "exact"
+        if self.kind == "ulp":
+            return f"<= {self.ulps} ulp"
+        return f"atol={self.atol:g} rtol={self.rtol:g}"
+
+    def violations(self, ref: np.ndarray, port: np.ndarray) -> np.ndarray:
+        """Boolean array, True where ``port`` differs from ``ref`` beyond this tolerance."""
+        if self.kind == "exact" or ref.dtype.kind not in "fc":
+            if ref.dtype.kind == "f":
+                return _bits(ref) != _bits(port)
+            return ref != port
+        if self.kind == "ulp":
+            return _ulp_distance(ref, port) > self.ulps
+        both_nan = np.isnan(ref) & np.isnan(port)
+        with np.errstate(invalid="ignore", over="ignore"):
+            bad = ~(np.abs(port.astype(np.float64) - ref.astype(np.float64))
+                    <= self.atol + self.rtol * np.abs(ref.astype(np.float64)))
+        return bad & ~both_nan
+
+
+EXACT = Tolerance("exact")
+
+
+def ulp(n: int) -> Tolerance:
+    return Tolerance("ulp", ulps=int(n))
+
+
+def close(atol: float = 0.0, rtol: float = 0.0) -> Tolerance:
+    return Tolerance("close", atol=float(atol), rtol=float(rtol))
+
+
+def _bits(a: np.ndarray) -> np.ndarray:
+    return a.view(np.dtype(f"u{a.dtype.itemsize}"))
+
+
+def _ulp_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    # Map floats onto a monotonic integer line; the difference counts representable steps.
+    bits = np.dtype(f"i{a.dtype.itemsize}")
+    magnitude = np.int64((1 << (8 * a.dtype.itemsize - 1)) - 1)
+
+    def line(x):
+        i = x.view(bits).astype(np.int64)
+        return np.where(i < 0, -(i & magnitude), i)
+
+    with np.errstate(over="ignore"):
+        d = np.abs(line(a) - line(b))
+    nan_a, nan_b = np.isnan(a), np.isnan(b)
+    return np.where(nan_a | nan_b, np.where(nan_a & nan_b, 0, np.iinfo(np.int64).max), d)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One named array of a canonical state or of a step's outputs."""
+
+    name: str
+    dtype: str
+    shape: tuple = ()
+    tolerance: Tolerance = EXACT
+    doc: str = ""
+
+    @property
+    def np_dtype(self) -> np.dtype:
+        return np.dtype(self.dtype)
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """One field whose two values differ beyond its tolerance."""
+
+    field: str
+    reference: object
+    ported: object
+    tolerance: str
+    where: list = field(default_factory=list)  # flat indices that differ (first few)
+    note: str = ""
+
+    def to_json(self) -> dict:
+        return {"field": self.field, "reference": _jsonable(self.reference),
+                "ported": _jsonable(self.ported), "tolerance": self.tolerance,
+                "where": self.where, "note": self.note}
+
+    def __str__(self) -> str:
+        at = f" at {self.where}" if self.where else ""
+        return (f"{self.field}{at}: reference={_short(self.reference)} "
+                f"ported={_short(self.ported)} ({self.tolerance}){' ' + self.note if self.note else ''}")
+
+
+def _jsonable(v):
+    if isinstance(v, np.ndarray):
+        return v.tolist()
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+def _short(v, limit: int = 120) -> str:
+    s = np.array2string(np.asarray(v), threshold=16, max_line_width=10_000) if isinstance(
+        v, (np.ndarray, np.generic)) else repr(v)
+    return s if len(s) <= limit else s[:limit] + "..."
+
+
+class Schema:
+    """An ordered set of fields, with validation and comparison."""
+
+    def __init__(self, fields: Iterable[Field]):
+        self.fields: dict[str, Field] = {}
+        for f in fields:
+            if f.name in self.fields:
+                raise SchemaError(f"field {f.name!r} is declared twice in the schema")
+            self.fields[f.name] = f
+
+    def __iter__(self):
+        return iter(self.fields.values())
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.fields
+
+    def names(self) -> list[str]:
+        return list(self.fields)
+
+    def coerce(self, values: Mapping, who: str) -> dict[str, np.ndarray]:
+        """Check ``values`` against the schema and return it as exact-dtype arrays.
+
+        Raises SchemaError naming the field and the fix when a field is missing,
+        unexpected, of the wrong shape, or not representable in the declared dtype.
+        """
+        if not isinstance(values, Mapping):
+            raise SchemaError(f"{who} returned {type(values).__name__}, expected a mapping of field name "
+                              f"to array; return a dict with the fields {self.names()}")
+        missing = [n for n in self.fields if n not in values]
+        extra = [n for n in values if n not in self.fields]
+        if missing or extra:
+            raise SchemaError(f"{who} does not match the schema: missing fields {missing}, unexpected "
+                              f"fields {extra}; make it produce exactly {self.names()}")
+        out = {}
+        for name, f in self.fields.items():
+            arr = np.asarray(values[name])
+            if arr.shape != tuple(f.shape):
+                raise SchemaError(f"{who}: field {name!r} has shape {arr.shape}, schema says {tuple(f.shape)}")
+            if arr.dtype != f.np_dtype:
+                if arr.dtype.kind == "f" and f.np_dtype.kind in "iub":
+                    raise SchemaError(f"{who}: field {name!r} is {arr.dtype}, schema says {f.dtype}; "
+                                      f"convert it explicitly in the adapter")
+                cast = arr.astype(f.np_dtype)
+                if not np.array_equal(cast.astype(arr.dtype), arr, equal_nan=arr.dtype.kind == "f"):
+                    raise SchemaError(f"{who}: field {name!r} is {arr.dtype} and its values do not fit "
+                                      f"{f.dtype} exactly; return {f.dtype} from the adapter")
+                arr = cast
+            if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)) and f.tolerance.kind != "exact":
+                raise SchemaError(f"{who}: field {name!r} contains NaN or inf: {_short(arr)}; "
+                                  f"the implementation produced a non-finite value")
+            out[name] = np.array(arr, copy=True)
+        return out
+
+    def compare(self, ref: Mapping, port: Mapping, prefix: str = "") -> list[Mismatch]:
+        """Every field whose values differ beyond its tolerance, in schema order."""
+        found = []
+        for name, f in self.fields.items():
+            r, p = np.asarray(ref[name]), np.asarray(port[name])
+            if r.dtype != p.dtype or r.shape != p.shape:
+                found.append(Mismatch(prefix + name, r, p, f.tolerance.describe(),
+                                      note=f"dtype/shape {r.dtype}{r.shape} vs {p.dtype}{p.shape}"))
+                continue
+            bad = f.tolerance.violations(r, p)
+            if np.any(bad):
+                where = [int(i) for i in np.flatnonzero(bad)[:8]] if r.ndim else []
+                found.append(Mismatch(prefix + name, r, p, f.tolerance.describe(), where))
+        return found
+
+    def select(self, patterns: Iterable[str]) -> "Schema":
+        """The sub-schema of fields whose names match any glob pattern."""
+        pats = list(patterns)
+        return Schema(f for f in self if any(fnmatch.fnmatchcase(f.name, p) for p in pats))

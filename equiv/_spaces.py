@@ -1,0 +1,56 @@
+"""Action spaces: enough to draw legal random actions and to generate them in Hypothesis."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Discrete:
+    """``n`` actions per player; ``players > 1`` means a joint action array of shape (players,)."""
+
+    n: int
+    players: int = 1
+
+    def sample(self, rng: np.random.Generator, legal: np.ndarray | None = None):
+        if legal is None:
+            acts = rng.integers(0, self.n, size=self.players)
+        else:
+            legal = np.asarray(legal, bool).reshape(self.players, self.n)
+            acts = []
+            for p in range(self.players):
+                choices = np.flatnonzero(legal[p])
+                if choices.size == 0:
+                    raise ValueError(f"player {p} has no legal action")
+                acts.append(choices[rng.integers(0, choices.size)])
+            acts = np.asarray(acts)
+        return int(acts[0]) if self.players == 1 else acts.astype(np.int64)
+
+    def strategy(self):
+        from hypothesis import strategies as st
+        one = st.integers(0, self.n - 1)
+        if self.players == 1:
+            return one
+        return st.lists(one, min_size=self.players, max_size=self.players).map(
+            lambda xs: np.asarray(xs, np.int64))
+
+
+@dataclass(frozen=True)
+class Box:
+    """A continuous action of ``shape`` in [low, high]."""
+
+    low: float
+    high: float
+    shape: tuple = ()
+    dtype: str = "float32"
+
+    def sample(self, rng: np.random.Generator, legal=None):
+        return rng.uniform(self.low, self.high, size=self.shape).astype(self.dtype)
+
+    def strategy(self):
+        from hypothesis import strategies as st
+        from hypothesis.extra import numpy as hnp
+        width = np.dtype(self.dtype).itemsize * 8
+        elems = st.floats(self.low, self.high, width=width, allow_nan=False)
+        return hnp.arrays(self.dtype, self.shape, elements=elems)

@@ -1,0 +1,134 @@
+"""A family's suite: everything equiv needs to check any pair of that family.
+
+A suite lives in ``suites/<family>/__init__.py`` and exposes ``SUITE = Suite(...)``
+(third-party families register one through the ``equiv.suites`` entry-point group).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+import numpy as np
+
+from equiv._schema import Schema
+
+
+@dataclass(frozen=True)
+class Case:
+    """One L1 input: a canonical state to inject and an action to take from it."""
+
+    state: dict
+    action: Any
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Property:
+    """An L1 transition property: a Hypothesis strategy of :class:`Case`.
+
+    ``cases(reference, variant)`` builds the strategy; it may use the reference
+    adapter (to reach states by play, say). ``variants`` limits the property to
+    some variants (None: all).
+    """
+
+    name: str
+    cases: Callable[[Any, str], Any]
+    doc: str = ""
+    variants: tuple | None = None
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A named action-choosing rule: ``choose(obs, legal, rng) -> action``.
+
+    The name lets a fast backend recognise a policy it implements natively.
+    """
+
+    name: str
+    choose: Callable
+    doc: str = ""
+
+    def __call__(self, obs, legal, rng):
+        return self.choose(obs, legal, rng)
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A per-episode number compared statistically between the sides.
+
+    ``extract(trajectory) -> float``. ``kind`` is ``continuous`` (TOST + KS) or
+    ``categorical`` (TOST on the mean + chi-square). ``margin`` is the declared
+    equivalence margin on the difference of means (absolute, in the metric's
+    unit); say why in ``doc``. ``policies`` limits the metric to some policies.
+    """
+
+    name: str
+    extract: Callable
+    margin: float
+    kind: str = "continuous"
+    doc: str = ""
+    policies: tuple | None = None
+    needs_states: bool = False
+
+
+@dataclass(frozen=True)
+class Tier:
+    """How hard to look at each tier."""
+
+    l1_examples: int = 50
+    lockstep_episodes: int = 5
+    stat_episodes: int = 30
+    max_steps: int = 10_000
+    variants: tuple | None = None  # None: every variant
+    policies: tuple | None = None  # None: every policy
+
+
+DEFAULT_TIERS = {
+    "quick": Tier(l1_examples=40, lockstep_episodes=5, stat_episodes=30),
+    "standard": Tier(l1_examples=200, lockstep_episodes=100, stat_episodes=200),
+    "deep": Tier(l1_examples=2000, lockstep_episodes=1000, stat_episodes=1000),
+}
+
+
+@dataclass
+class Suite:
+    """Everything family-specific: schemas, generators, traces, metrics, margins, ledger."""
+
+    family: str
+    state: Schema
+    outputs: Schema
+    action_space: Any
+    properties: list = field(default_factory=list)
+    policies: dict = field(default_factory=dict)
+    metrics: list = field(default_factory=list)
+    variants: dict = field(default_factory=lambda: {"default": {}})
+    tiers: dict = field(default_factory=lambda: dict(DEFAULT_TIERS))
+    root: Path | None = None  # the suite's folder: traces/ and ledger.yaml live there
+    roundtrip_steps: int = 3  # steps compared after set_state(get_state(s))
+    doc: str = ""
+
+    @property
+    def traces_dir(self) -> Path | None:
+        return None if self.root is None else Path(self.root) / "traces"
+
+    @property
+    def ledger_path(self) -> Path | None:
+        return None if self.root is None else Path(self.root) / "ledger.yaml"
+
+    def uniform_random(self) -> Policy:
+        space = self.action_space
+        return Policy("random", lambda obs, legal, rng: space.sample(rng, legal),
+                      "uniform over legal actions")
+
+    def policy(self, name: str) -> Policy:
+        if name == "random" and "random" not in self.policies:
+            return self.uniform_random()
+        try:
+            return self.policies[name]
+        except KeyError:
+            raise KeyError(f"family {self.family!r} has no policy {name!r}; "
+                           f"it has {sorted(set(self.policies) | {'random'})}") from None
+
+    def policy_names(self) -> list[str]:
+        return ["random"] + [n for n in self.policies if n != "random"]
