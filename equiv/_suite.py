@@ -106,6 +106,7 @@ class Suite:
     tiers: dict = field(default_factory=lambda: dict(DEFAULT_TIERS))
     root: Path | None = None  # the suite's folder: traces/ and ledger.yaml live there
     roundtrip_steps: int = 3  # steps compared after set_state(get_state(s))
+    bench: Callable | None = None  # bench(reference_cls, ported_cls, args) prints a side-by-side table
     doc: str = ""
 
     @property

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The one set-up path: make .venv, install the pinned stack, build every bundled
+# reference and port, then run the gate or the tests.
+#   ./dev.sh gate    set up, then run the default gate over every bundled pair (quick tier)
+#   ./dev.sh test    set up, then run the test suite
+#   ./dev.sh setup   set up only
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+PY=${PYTHON:-python3.11}
+
+setup() {
+  if [ ! -x .venv/bin/python ]; then
+    command -v "$PY" >/dev/null || { echo "error: $PY not found; install Python 3.11" >&2; exit 2; }
+    "$PY" -m venv .venv
+  fi
+  local stamp=.venv/.equiv-installed want
+  want=$(cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    .venv/bin/python -m pip install -q --upgrade pip
+    .venv/bin/python -m pip install -q -r requirements.lock
+    .venv/bin/python -m pip install -q --no-deps -e .
+    echo "$want" > "$stamp"
+  fi
+  # Each component builds itself (idempotent, skips work already done).
+  for script in reference_envs/*/setup.sh ported_envs/*/setup.sh rust/setup.sh; do
+    [ -f "$script" ] || continue
+    echo "== $script" >&2
+    VENV="$ROOT/.venv" bash "$script"
+  done
+}
+
+case "${1:-}" in
+  setup) setup ;;
+  gate) shift; setup; exec .venv/bin/equiv gate "$@" ;;
+  test) shift; setup; exec .venv/bin/python -m pytest -q "$@" ;;
+  *) echo "usage: ./dev.sh gate|test|setup [args]" >&2; exit 2 ;;
+esac
