@@ -15,3 +15,5 @@ __all__ = [
     "Tier", "Tolerance", "TraceFileError", "Trajectory", "close", "register_adapter",
     "register_suite", "ulp",
 ]
+
+__version__ = "0.1.0"

@@ -148,6 +148,10 @@ class Adapter(abc.ABC):
                 break
         return rec.finish()
 
+    def replays(self, starts: Sequence, actions: Sequence, record_states: bool = True) -> list[Trajectory]:
+        """Many replays at once (``starts[i]`` with ``actions[i]``); batched backends override this."""
+        return [self.replay(s, a, record_states) for s, a in zip(starts, actions)]
+
     def rollouts(self, seeds: Sequence[int], policy, max_steps: int,
                  record_states: bool = False) -> list[Trajectory]:
         """Whole episodes, one per seed, with actions chosen by ``policy``.

@@ -91,6 +91,7 @@ class Field:
     shape: tuple = ()
     tolerance: Tolerance = EXACT
     doc: str = ""
+    allow_nan: bool = False
 
     @property
     def np_dtype(self) -> np.dtype:
@@ -152,11 +153,12 @@ class Schema:
     def names(self) -> list[str]:
         return list(self.fields)
 
-    def coerce(self, values: Mapping, who: str) -> dict[str, np.ndarray]:
+    def coerce(self, values: Mapping, who: str, leading: int = 0) -> dict[str, np.ndarray]:
         """Check ``values`` against the schema and return it as exact-dtype arrays.
 
         Raises SchemaError naming the field and the fix when a field is missing,
-        unexpected, of the wrong shape, or not representable in the declared dtype.
+        unexpected, of the wrong shape, or not finite. ``leading`` counts extra
+        leading axes (1 for a stacked trajectory).
         """
         if not isinstance(values, Mapping):
             raise SchemaError(f"{who} returned {type(values).__name__}, expected a mapping of field name "
@@ -169,20 +171,15 @@ class Schema:
         out = {}
         for name, f in self.fields.items():
             arr = np.asarray(values[name])
-            if arr.shape != tuple(f.shape):
-                raise SchemaError(f"{who}: field {name!r} has shape {arr.shape}, schema says {tuple(f.shape)}")
-            if arr.dtype != f.np_dtype:
-                if arr.dtype.kind == "f" and f.np_dtype.kind in "iub":
-                    raise SchemaError(f"{who}: field {name!r} is {arr.dtype}, schema says {f.dtype}; "
-                                      f"convert it explicitly in the adapter")
-                cast = arr.astype(f.np_dtype)
-                if not np.array_equal(cast.astype(arr.dtype), arr, equal_nan=arr.dtype.kind == "f"):
-                    raise SchemaError(f"{who}: field {name!r} is {arr.dtype} and its values do not fit "
-                                      f"{f.dtype} exactly; return {f.dtype} from the adapter")
-                arr = cast
-            if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)) and f.tolerance.kind != "exact":
-                raise SchemaError(f"{who}: field {name!r} contains NaN or inf: {_short(arr)}; "
-                                  f"the implementation produced a non-finite value")
+            if arr.shape[len(arr.shape) - len(f.shape):] != tuple(f.shape) or arr.ndim != len(f.shape) + leading:
+                want = ("(T, ...) + " if leading else "") + str(tuple(f.shape))
+                raise SchemaError(f"{who}: field {name!r} has shape {arr.shape}, schema says {want}; "
+                                  f"make the adapter return the schema's shape")
+            if arr.dtype.kind == "f" and not f.allow_nan and not np.all(np.isfinite(arr)):
+                raise SchemaError(f"{who}: field {name!r} contains NaN or inf ({_short(arr)}); the "
+                                  f"implementation produced a non-finite value (declare allow_nan=True "
+                                  f"on the field only if that is legitimate)")
+            # A dtype other than the schema's is kept as is: compare() reports it as a divergence.
             out[name] = np.array(arr, copy=True)
         return out
 
@@ -191,9 +188,10 @@ class Schema:
         found = []
         for name, f in self.fields.items():
             r, p = np.asarray(ref[name]), np.asarray(port[name])
-            if r.dtype != p.dtype or r.shape != p.shape:
+            if r.dtype != f.np_dtype or p.dtype != f.np_dtype or r.shape != p.shape:
                 found.append(Mismatch(prefix + name, r, p, f.tolerance.describe(),
-                                      note=f"dtype/shape {r.dtype}{r.shape} vs {p.dtype}{p.shape}"))
+                                      note=f"dtype/shape differ: reference {r.dtype}{r.shape}, ported "
+                                           f"{p.dtype}{p.shape}, schema {f.dtype}{tuple(f.shape)}"))
                 continue
             bad = f.tolerance.violations(r, p)
             if np.any(bad):

@@ -106,6 +106,10 @@ class Suite:
     tiers: dict = field(default_factory=lambda: dict(DEFAULT_TIERS))
     root: Path | None = None  # the suite's folder: traces/ and ledger.yaml live there
     roundtrip_steps: int = 3  # steps compared after set_state(get_state(s))
+    # explain(ref_adapter, port_adapter, start, actions) -> str | None: extra evidence for a
+    # divergence (a draw-tape diff, an instruction trace); start is a seed or a state, and
+    # actions end with the diverging step's action.
+    explain: Callable | None = None
     bench: Callable | None = None  # bench(reference_cls, ported_cls, args) prints a side-by-side table
     doc: str = ""
 

@@ -1,0 +1,86 @@
+"""The ``equiv`` command: list adapters, run the gate, regenerate a report, benchmark a pair."""
+from __future__ import annotations
+
+import argparse
+import sys
+import tomllib
+from pathlib import Path
+
+from equiv._errors import EquivError
+
+
+def _list(args) -> int:
+    from equiv._registry import adapter_names, describe
+    rows = [describe(n) for n in adapter_names()]
+    print(f"{'name':<16} {'family':<10} {'role':<10} status")
+    for r in rows:
+        status = "ok" if r.missing is None else f"NOT USABLE: {r.missing}"
+        print(f"{r.name:<16} {r.family or '?':<10} {r.role or '?':<10} {status}")
+    return 0
+
+
+def _gate_pairs(config: Path) -> list[list[str]]:
+    if not config.exists():
+        raise EquivError(f"{config} not found; run `equiv gate` in the project root or pass --config")
+    data = tomllib.loads(config.read_text())
+    pairs = data.get("tool", {}).get("equiv", {}).get("gate")
+    if not pairs:
+        raise EquivError(f"{config} has no [tool.equiv] gate = [\"reference=X ported=Y\", ...] list")
+    return [p.split() for p in pairs]
+
+
+def _gate(args) -> int:
+    import pytest
+    argv = ["-p", "no:cacheprovider", "-rs", "--equiv-tier", args.tier, "--equiv-report", args.report,
+            "--equiv-seed", str(args.seed)]
+    for words in _gate_pairs(Path(args.config)):
+        argv += ["--equiv", *words]
+    return int(pytest.main(argv + list(args.pytest_args)))
+
+
+def _report(args) -> int:
+    from equiv._report import regenerate
+    print(regenerate(Path(args.json)))
+    return 0
+
+
+def _bench(args) -> int:
+    from equiv._pair import parse_pair_spec
+    from equiv._registry import resolve_pair
+    spec = parse_pair_spec(args.pair)
+    ref_cls, port_cls, suite = resolve_pair(spec["reference"], spec["ported"])
+    if suite.bench is None:
+        raise EquivError(f"the {suite.family!r} suite defines no benchmark")
+    suite.bench(ref_cls, port_cls, args.bench_args)
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="equiv", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("list", help="every adapter: name, family, role, whether it is usable").set_defaults(fn=_list)
+    g = sub.add_parser("gate", help="check every pair listed in [tool.equiv] gate (pyproject.toml) and "
+                                    "write the reports")
+    g.add_argument("--tier", default="quick", choices=("quick", "standard", "deep"))
+    g.add_argument("--report", default="equiv-report")
+    g.add_argument("--seed", type=int, default=0)
+    g.add_argument("--config", default="pyproject.toml")
+    g.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
+    g.set_defaults(fn=_gate)
+    r = sub.add_parser("report", help="regenerate the HTML next to a report JSON")
+    r.add_argument("json")
+    r.set_defaults(fn=_report)
+    b = sub.add_parser("bench", help="side-by-side throughput of a pair, e.g. equiv bench reference=X ported=Y")
+    b.add_argument("pair", nargs=2, metavar="reference=X ported=Y")
+    b.add_argument("bench_args", nargs=argparse.REMAINDER)
+    b.set_defaults(fn=_bench)
+    args = parser.parse_args(argv)
+    try:
+        return args.fn(args)
+    except EquivError as e:
+        print(f"equiv: error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,209 @@
+"""L1: single-transition properties, generated and shrunk by Hypothesis.
+
+Cross properties inject the same generated state into both sides, take one
+transition, and compare every output and state field. Per-side properties check
+what makes comparison meaningful at all: ``set_state(get_state(s))`` round-trips
+and continues identically, and each side is deterministic given its seed.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from equiv._compare import Divergence, compare_step
+from equiv._errors import EquivError
+from equiv._items import ItemResult, ItemSpec, item_id
+from equiv._suite import Case
+
+SIDES = ("reference", "ported")
+DETERMINISM_STEPS = 20
+ROUNDTRIP_WARMUP = 30
+
+
+class _Diverged(AssertionError):
+    pass
+
+
+def plan(pair) -> list[ItemSpec]:
+    specs = []
+    for variant in pair.variants:
+        for side in SIDES:
+            specs.append(ItemSpec(item_id("L1", f"roundtrip[{side}]", variant), "L1", variant,
+                                  f"roundtrip[{side}]", lambda p, v=variant, s=side: roundtrip(p, v, s)))
+            specs.append(ItemSpec(item_id("L1", f"determinism[{side}]", variant), "L1", variant,
+                                  f"determinism[{side}]", lambda p, v=variant, s=side: determinism(p, v, s)))
+        if not pair.aligned:
+            continue  # different random streams: no single transition can be compared
+        for prop in pair.suite.properties:
+            if prop.variants is None or variant in prop.variants:
+                specs.append(ItemSpec(item_id("L1", prop.name, variant), "L1", variant, prop.name,
+                                      lambda p, v=variant, pr=prop: cross_property(p, v, pr)))
+    return specs
+
+
+def run_hypothesis(pair, spec_id: str, strategy, check, max_examples: int) -> ItemResult:
+    """Drive ``check(example) -> Divergence | None`` with Hypothesis; keep the shrunk failure."""
+    from hypothesis import HealthCheck, given, seed, settings
+    from hypothesis.errors import Flaky
+
+    last = {"n": 0}
+
+    @seed(pair.seed_for(spec_id))
+    @settings(max_examples=max_examples, deadline=None, database=None, print_blob=False,
+              suppress_health_check=list(HealthCheck), report_multiple_bugs=False)
+    @given(strategy)
+    def prop(example):
+        last["n"] += 1
+        last["example"] = example
+        div = check(example)
+        if div is not None:
+            last["div"] = div
+            raise _Diverged(div.headline())
+
+    try:
+        prop()
+    except _Diverged:
+        div = last["div"]  # Hypothesis replays the shrunk example last
+        return ItemResult("failed", div.headline(), examples=last["n"], divergence=div,
+                          message=div.describe() + "\n(shrunk by Hypothesis to the smallest diverging case)")
+    except EquivError as e:
+        ex = last.get("example")
+        return ItemResult("error", str(e).splitlines()[0], examples=last["n"],
+                          message=f"{e}\nlast example (shrunk): {_describe_example(ex)}")
+    except Flaky as e:
+        return ItemResult("error", "the check gave different answers for the same example (flaky)",
+                          examples=last["n"], message=str(e))
+    excused = last.get("excused")
+    if excused:
+        return ItemResult("xfailed", f"{last['n']} examples; known differences: {', '.join(excused)}",
+                          examples=last["n"], ledger=sorted(excused))
+    return ItemResult("passed", f"{last['n']} examples, no difference", examples=last["n"])
+
+
+def _describe_example(ex) -> str:
+    if isinstance(ex, Case):
+        return f"action={ex.action!r} state={ {k: np.asarray(v).tolist() for k, v in ex.state.items()} }"
+    return repr(ex)
+
+
+def cross_property(pair, variant: str, prop) -> ItemResult:
+    ref, port = pair.sides(variant)
+    spec_id = item_id("L1", prop.name, variant)
+    strategy = prop.cases(ref.adapter, variant)
+    excused: set = set()
+
+    def check(case: Case):
+        state = pair.suite.state.coerce(case.state, f"property {prop.name!r} case")
+        r_out, r_next = ref.transition(state, case.action)
+        p_out, p_next = port.transition(state, case.action)
+        mism = compare_step(pair.suite, r_out, r_next, p_out, p_next)
+        if not mism:
+            return None
+        entry = pair.ledger.excuse(spec_id, [m.field for m in mism])
+        if entry is not None:
+            excused.add(entry.id)
+            return None
+        return Divergence(None, mism, action=case.action, previous_state=state,
+                          reference={**r_out, **{"state." + k: v for k, v in r_next.items()}},
+                          ported={**p_out, **{"state." + k: v for k, v in p_next.items()}},
+                          case={"state": {k: np.asarray(v).tolist() for k, v in state.items()},
+                                "action": np.asarray(case.action).tolist(), "note": case.note},
+                          detail=pair.explain(variant, state, [case.action]))
+
+    result = run_hypothesis(pair, spec_id, strategy, check, pair.tier.l1_examples)
+    if result.outcome == "passed" and excused:
+        result.outcome, result.ledger = "xfailed", sorted(excused)
+        result.summary += f"; known differences: {', '.join(sorted(excused))}"
+    return result
+
+
+def _play_strategy(max_warmup: int):
+    from hypothesis import strategies as st
+    return st.tuples(st.integers(0, 2**31 - 1), st.integers(0, max_warmup))
+
+
+def _random_play(pair, side, seed: int, steps: int, rng) -> bool:
+    """Reset and take ``steps`` random legal actions; False if the episode ended first."""
+    obs = side.reset(seed)
+    policy = pair.suite.uniform_random()
+    for _ in range(steps):
+        out = side.step(policy(obs, side.legal(), rng))
+        if bool(out["terminated"]) or bool(out["truncated"]):
+            return False
+    return True
+
+
+def _record(side, rng, policy, steps: int, actions=None) -> tuple[list, list, list]:
+    """Play ``actions`` (or ``steps`` random ones); record outputs, states and actions."""
+    outs, states, acts = [], [], []
+    for i in range(steps if actions is None else len(actions)):
+        a = policy(None, side.legal(), rng) if actions is None else actions[i]
+        out = side.step(a)
+        outs.append(out)
+        states.append(side.state())
+        acts.append(a)
+        if bool(out["terminated"]) or bool(out["truncated"]):
+            break
+    return outs, states, acts
+
+
+def roundtrip(pair, variant: str, which: str) -> ItemResult:
+    """set_state(get_state(s)) gives back s, and play continues exactly as before."""
+    side = pair.sides(variant)[SIDES.index(which)]
+    spec_id = item_id("L1", f"roundtrip[{which}]", variant)
+    policy = pair.suite.uniform_random()
+
+    def check(example):
+        seed, warmup = example
+        rng = np.random.default_rng([seed, 1])
+        _random_play(pair, side, seed, warmup, rng)
+        snapshot = side.state()
+        outs, states, acts = _record(side, rng, policy, pair.suite.roundtrip_steps)  # the original run
+        side.inject(snapshot)
+        again = side.state()
+        mism = pair.suite.state.compare(snapshot, again, prefix="state.")
+        if mism:
+            return Divergence(None, mism, seed=seed, previous_state=snapshot,
+                              detail=f"get_state() right after set_state(snapshot) differs from the "
+                                     f"snapshot ({which} side, after {warmup} random steps)")
+        outs2, states2, _ = _record(side, rng, policy, 0, acts)
+        for t, (o1, s1, o2, s2) in enumerate(zip(outs, states, outs2, states2)):
+            mism = compare_step(pair.suite, o1, s1, o2, s2)
+            if mism:
+                return Divergence(t, mism, seed=seed, action=acts[t], previous_state=snapshot,
+                                  detail=f"after set_state(get_state()) the {which} side continues "
+                                         f"differently from the original at step {t} of the continuation "
+                                         f"(labels: reference = original run, ported = restored run)")
+        return None
+
+    n = max(5, pair.tier.l1_examples // 4)
+    return run_hypothesis(pair, spec_id, _play_strategy(ROUNDTRIP_WARMUP), check, n)
+
+
+def determinism(pair, variant: str, which: str) -> ItemResult:
+    """The same seed and actions give the same states and outputs, every time."""
+    side = pair.sides(variant)[SIDES.index(which)]
+    spec_id = item_id("L1", f"determinism[{which}]", variant)
+    policy = pair.suite.uniform_random()
+    from hypothesis import strategies as st
+
+    def check(seed):
+        rng = np.random.default_rng([seed, 2])
+        side.reset(seed)
+        first = side.state()
+        outs, states, acts = _record(side, rng, policy, DETERMINISM_STEPS)
+        side.reset(seed)
+        mism = pair.suite.state.compare(first, side.state(), prefix="state.")
+        if mism:
+            return Divergence(None, mism, seed=seed,
+                              detail=f"two reset({seed}) calls on the {which} side give different states")
+        outs2, states2, _ = _record(side, rng, policy, 0, acts)
+        for t, (o1, s1, o2, s2) in enumerate(zip(outs, states, outs2, states2)):
+            mism = compare_step(pair.suite, o1, s1, o2, s2)
+            if mism:
+                return Divergence(t, mism, seed=seed, action=acts[t],
+                                  detail=f"the {which} side is not deterministic: same seed and actions, "
+                                         f"different result at step {t}")
+        return None
+
+    n = max(3, pair.tier.l1_examples // 10)
+    return run_hypothesis(pair, spec_id, st.integers(0, 2**31 - 1), check, n)

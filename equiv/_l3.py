@@ -1,0 +1,110 @@
+"""L3: seeded rollouts, in lockstep where randomness is aligned, and statistically always.
+
+Lockstep: the reference plays whole episodes under a policy; the port replays the
+very same actions; every step is compared. Statistics: each side plays its own
+seeds (disjoint sets, so equal samples prove nothing by construction), every
+suite metric is extracted per episode, and the samples are compared with TOST
+against the declared margin plus a distribution test, Holm-corrected across all
+metrics of the pair.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from equiv._compare import first_divergence
+from equiv._items import ItemResult, ItemSpec, item_id
+
+LOCKSTEP_CHUNK = 8  # episodes held in memory at once
+REF_SEED_BASE, PORT_SEED_BASE = 1_000_000, 2_000_000
+
+
+def plan(pair) -> list[ItemSpec]:
+    specs = []
+    for variant in pair.variants:
+        for policy in pair.policies():
+            if pair.aligned:
+                specs.append(ItemSpec(item_id("L3", f"lockstep[{policy}]", variant), "L3", variant,
+                                      f"lockstep[{policy}]", lambda p, v=variant, po=policy: lockstep(p, v, po)))
+            for m in pair.suite.metrics:
+                if m.policies is None or policy in m.policies:
+                    name = f"stats[{policy}]:{m.name}"
+                    specs.append(ItemSpec(item_id("L3", name, variant), "L3", variant, name,
+                                          lambda p, v=variant, po=policy, mm=m: statistic(p, v, po, mm)))
+    return specs
+
+
+def lockstep(pair, variant: str, policy_name: str) -> ItemResult:
+    ref, port = pair.sides(variant)
+    policy = pair.suite.policy(policy_name)
+    n = pair.tier.lockstep_episodes
+    seeds = [pair.seed + i for i in range(n)]
+    spec_id = item_id("L3", f"lockstep[{policy_name}]", variant)
+    steps = 0
+    for lo in range(0, n, LOCKSTEP_CHUNK):
+        chunk = seeds[lo:lo + LOCKSTEP_CHUNK]
+        r_trajs = ref.rollouts(chunk, policy, pair.tier.max_steps, record_states=True)
+        p_trajs = port.replays(chunk, [t.actions for t in r_trajs], record_states=True)
+        for seed, rt, pt in zip(chunk, r_trajs, p_trajs):
+            steps += rt.length
+            div = first_divergence(pair.suite, rt, pt)
+            if div is None:
+                continue
+            div.seed = seed
+            div.detail = pair.explain(variant, seed, [a for a in rt.actions[: div.step + 1]])
+            entry = pair.ledger.excuse(spec_id, div.field_names)
+            if entry is not None:
+                return ItemResult("xfailed", f"known difference {entry.id}: {div.headline()}",
+                                  divergence=div, ledger=[entry.id])
+            done = seeds.index(seed)
+            return ItemResult("failed", f"episode {done + 1}/{n}: {div.headline()}", divergence=div,
+                              message=f"lockstep under policy {policy_name!r}, {done} episode(s) identical "
+                                      f"before this one\n{div.describe()}")
+        pair.progress(f"lockstep[{policy_name}] {variant}: {min(lo + LOCKSTEP_CHUNK, n)}/{n} episodes")
+    return ItemResult("passed", f"{n} episodes, {steps} steps, identical at every step", examples=n)
+
+
+def statistic(pair, variant: str, policy_name: str, metric) -> ItemResult:
+    verdicts = pair.statistics()  # every metric of the pair at once: Holm needs all p-values
+    key = (variant, policy_name, metric.name)
+    if key not in verdicts:
+        return ItemResult("error", "statistics were not computed", message=pair.stats_error or "")
+    v = verdicts[key]
+    stats = {**v.to_json(), "policy": policy_name}
+    spec_id = item_id("L3", f"stats[{policy_name}]:{metric.name}", variant)
+    line = (f"{metric.name}: reference {v.mean_ref:.4g}±{v.sd_ref:.3g} vs ported {v.mean_port:.4g}±"
+            f"{v.sd_port:.3g} (n={v.n_ref}/{v.n_port}), diff {v.diff:+.4g}, margin ±{metric.margin:g}, "
+            f"TOST p={v.p_tost_holm:.3g}, {v.test} p={v.p_diff_holm:.3g} (Holm)")
+    if v.verdict == "equivalent":
+        return ItemResult("passed", "EQUIVALENT: " + line, stats=stats, examples=v.n_ref)
+    if v.verdict == "inconclusive":
+        return ItemResult("inconclusive", "INCONCLUSIVE: " + v.reason, stats=stats, examples=v.n_ref,
+                          message=line)
+    entry = pair.ledger.excuse(spec_id, [metric.name])
+    if entry is not None:
+        return ItemResult("xfailed", f"known difference {entry.id}: " + line, stats=stats, ledger=[entry.id])
+    return ItemResult("failed", line, stats=stats, examples=v.n_ref,
+                      message=f"DIVERGENT under policy {policy_name!r}: {v.reason}\n{line}")
+
+
+def collect_samples(pair) -> dict:
+    """Run every (variant, policy) once per side; return {(variant, policy, metric): (ref, port, margin, kind)}."""
+    n = pair.tier.stat_episodes
+    samples = {}
+    for variant in pair.variants:
+        ref, port = pair.sides(variant)
+        for policy_name in pair.policies():
+            metrics = [m for m in pair.suite.metrics if m.policies is None or policy_name in m.policies]
+            if not metrics:
+                continue
+            policy = pair.suite.policy(policy_name)
+            needs_states = any(m.needs_states for m in metrics)
+            per_side = []
+            for side, base in ((ref, REF_SEED_BASE), (port, PORT_SEED_BASE)):
+                seeds = [pair.seed + base + i for i in range(n)]
+                trajs = side.rollouts(seeds, policy, pair.tier.max_steps, record_states=needs_states)
+                per_side.append({m.name: np.asarray([float(m.extract(t)) for t in trajs]) for m in metrics})
+                pair.progress(f"statistics {variant}/{policy_name}: {side.label} {n} episodes done")
+            for m in metrics:
+                samples[(variant, policy_name, m.name)] = (per_side[0][m.name], per_side[1][m.name],
+                                                           m.margin, m.kind)
+    return samples

@@ -1,0 +1,169 @@
+"""The pytest plugin: ``pytest --equiv reference=X ported=Y``.
+
+Silent unless ``--equiv`` is given: no imports beyond pytest, no output, no items.
+With it, every planned check of every pair becomes one pytest item, so the
+output shows exactly what failed, and each pair's report is (re)written after
+every item, so an interrupted run still leaves a report marked partial.
+"""
+from __future__ import annotations
+
+import pytest
+
+EQUIV_OPTION = "--equiv"
+TIER_OPTION = "--equiv-tier"
+REPORT_OPTION = "--equiv-report"
+SEED_OPTION = "--equiv-seed"
+LAYERS_OPTION = "--equiv-layers"
+_KEY = pytest.StashKey[list]()
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("equiv", "equiv: reference vs port equivalence")
+    group.addoption(EQUIV_OPTION, action="append", nargs="+", metavar="KEY=VALUE", default=None,
+                    help="check a pair: reference=NAME ported=NAME [variant=A,B] [policy=P]; repeatable")
+    group.addoption(TIER_OPTION, choices=("quick", "standard", "deep"), default="quick",
+                    help="how hard to look (default: quick, the pre-merge gate)")
+    group.addoption(REPORT_OPTION, default="equiv-report", metavar="DIR",
+                    help="folder for the per-pair JSON and HTML reports (default: equiv-report/)")
+    group.addoption(SEED_OPTION, type=int, default=0, help="base seed for every generated case (default 0)")
+    group.addoption(LAYERS_OPTION, default="L1,L2,L3", help="layers to run, e.g. L1,L2 (default: all)")
+
+
+def _active(config) -> bool:
+    return bool(config.getoption(EQUIV_OPTION, default=None))
+
+
+def pytest_configure(config):
+    if not _active(config):
+        return
+    from equiv._errors import EquivError
+    from equiv._pair import LAYERS, PairRun, RunOptions, parse_pair_spec
+
+    layers = tuple(x.strip() for x in config.getoption(LAYERS_OPTION).split(",") if x.strip())
+    bad = [x for x in layers if x not in LAYERS]
+    if bad or not layers:
+        raise pytest.UsageError(f"{LAYERS_OPTION}: unknown layer(s) {bad}; use a comma list of {list(LAYERS)}")
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+
+    def progress(line):
+        if reporter is not None:
+            reporter.write_line(line)
+
+    pairs = []
+    try:
+        for words in config.getoption(EQUIV_OPTION):
+            spec = parse_pair_spec(words)
+            options = RunOptions(tier=config.getoption(TIER_OPTION), seed=config.getoption(SEED_OPTION),
+                                 layers=layers, report_dir=config.getoption(REPORT_OPTION),
+                                 command="pytest " + " ".join(config.invocation_params.args),
+                                 variants=tuple(spec["variant"].split(",")) if "variant" in spec else None,
+                                 policies=tuple(spec["policy"].split(",")) if "policy" in spec else None,
+                                 progress=progress)
+            pairs.append(PairRun(spec["reference"], spec["ported"], options))
+    except EquivError as e:
+        raise pytest.UsageError(f"equiv: {e}") from None
+    config.stash[_KEY] = pairs
+
+
+def pytest_ignore_collect(collection_path, config):
+    # `pytest --equiv ...` with no paths runs the gate only, not the project's own tests.
+    if _active(config) and config.args_source != pytest.Config.ArgsSource.ARGS:
+        return True
+    return None
+
+
+def pytest_collection_modifyitems(session, config, items):
+    if not _active(config):
+        return
+    for pair in config.stash[_KEY]:
+        name = f"equiv[{pair.reference}-vs-{pair.ported}]"
+        collector = PairCollector.from_parent(session, name=name, nodeid=name, pair=pair)
+        items.extend(collector.collect())
+
+
+def pytest_report_header(config):
+    if not _active(config):
+        return None
+    pairs = config.stash.get(_KEY, [])
+    return [f"equiv: tier {config.getoption(TIER_OPTION)}, seed {config.getoption(SEED_OPTION)}, reports in "
+            f"{config.getoption(REPORT_OPTION)}/"] + [
+        f"equiv: {p.suite.family}: {p.reference} vs {p.ported}, variants {p.variants}, "
+        f"{'aligned randomness: lockstep on' if p.aligned else 'independent randomness: statistics only'}"
+        for p in pairs]
+
+
+class EquivFailure(Exception):
+    """An item's failure; shown as its message, without a Python traceback."""
+
+
+class PairCollector(pytest.Collector):
+    def __init__(self, *, pair, **kwargs):
+        super().__init__(**kwargs)
+        self.pair = pair
+
+    def collect(self):
+        return [EquivItem.from_parent(self, name=spec.id, spec=spec) for spec in self.pair.plan()]
+
+
+class EquivItem(pytest.Item):
+    def __init__(self, *, spec, **kwargs):
+        super().__init__(**kwargs)
+        self.spec = spec
+
+    def runtest(self):
+        pair = self.parent.pair
+        result = pair.run(self.spec)
+        _write(pair)
+        if result.outcome == "xfailed":
+            pytest.xfail(result.summary)
+        if result.outcome == "inconclusive":
+            pytest.skip(result.summary)
+        if result.outcome in ("failed", "error", "fixed"):
+            head = {"failed": "DIVERGENT", "error": "ERROR", "fixed": "LEDGER STALE"}[result.outcome]
+            body = result.message if result.message.startswith(result.summary) else \
+                f"{result.summary}\n{result.message}"
+            raise EquivFailure(f"{head}: {body}".rstrip())
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, EquivFailure):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style)
+
+    def reportinfo(self):
+        return self.path, None, f"{self.parent.name}::{self.name}"
+
+
+def _write(pair):
+    try:
+        return pair.write_report()
+    except Exception as e:  # a report problem must not mask the check's own result
+        import warnings
+        warnings.warn(f"equiv: could not write the report for {pair.key}: {e}")
+        return None
+
+
+def pytest_sessionfinish(session, exitstatus):
+    config = session.config
+    if not _active(config) or _KEY not in config.stash:
+        return
+    import datetime as _dt
+    for pair in config.stash[_KEY]:
+        pair.finished = _dt.datetime.now(_dt.timezone.utc)
+        if exitstatus == pytest.ExitCode.INTERRUPTED:
+            pair.interrupted = "interrupted (KeyboardInterrupt or a fatal error)"
+        elif len(pair.results) < len(pair.specs):
+            pair.interrupted = "stopped early (-x, --maxfail or deselection)"
+        pair.paths = _write(pair)
+        pair.close()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if not _active(config) or _KEY not in config.stash:
+        return
+    terminalreporter.section("equiv verdicts")
+    for pair in config.stash[_KEY]:
+        paths = getattr(pair, "paths", None)
+        where = f" -> {paths[1]}" if paths else ""
+        partial = " (PARTIAL)" if pair.interrupted else ""
+        terminalreporter.write_line(f"{pair.suite.family}: {pair.reference} vs {pair.ported}: "
+                                    f"{pair.verdict().upper()}{partial}{where}")

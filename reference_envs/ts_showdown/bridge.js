@@ -1,0 +1,201 @@
+// A long-lived Showdown process speaking JSON lines: one request object per stdin
+// line, one reply object per stdout line. It drives the synchronous Battle API and
+// holds many battles at once, keyed by the caller's `id`.
+//
+//   node bridge.js DATA.json
+//
+// Requests ({"cmd": ..., "id": battle id, ...}); every reply echoes "seq" if given:
+//   hello                         -> {showdown_version, fields, actions}
+//   teams {seed, n}               -> {teams: [...PokemonSet arrays]}  (gen-1 random-battle generator)
+//   reset {format, seed, teams: [t1, t2], record?, log?}           -> step reply
+//   step {actions: [a1, a2] | choices: [c1, c2], tape?: {draws, seed_after}} -> step reply
+//   get_state                     -> {state}
+//   set_state {format, state, faults?, record?, log?}               -> step reply
+//   save -> {blob}   load {blob, record?, log?} -> step reply
+//   close, ping, debug_hang (never answers; for tests of the hang detector)
+// Step reply: {state, legal: [[14 bools], [14 bools]], ended, winner, draws?, seed_after?, log?}
+// Errors: {error: message, kind: "bad_request" | "tape_mismatch" | "internal"}.
+'use strict';
+const fs = require('fs');
+const readline = require('readline');
+const {Battle, Teams, PRNG} = require('pokemon-showdown');
+const {toCanonical, fromCanonical, Vocab} = require('./canonical');
+const tape = require('./tape');
+
+const VERSION = require('pokemon-showdown/package.json').version;
+const ACTIONS = ['move 1', 'move 2', 'move 3', 'move 4', 'switch 1', 'switch 2', 'switch 3', 'switch 4',
+  'switch 5', 'switch 6', 'recharge', 'struggle', 'fight', 'wait'];
+const RECHARGE = 10, STRUGGLE = 11, FIGHT = 12, WAIT = 13;
+
+const dataPath = process.argv[2];
+if (!dataPath || !fs.existsSync(dataPath)) {
+  process.stderr.write(`bridge.js: data file '${dataPath}' not found; run reference_envs/ts_showdown/setup.sh\n`);
+  process.exit(2);
+}
+const V = new Vocab(JSON.parse(fs.readFileSync(dataPath, 'utf8')));
+const battles = new Map();
+
+class BadRequest extends Error {}
+
+// Full-information legal actions of one side: Showdown's request, each candidate tried and undone.
+function legal(battle, side) {
+  const mask = new Array(ACTIONS.length).fill(false), choice = new Array(ACTIONS.length).fill(null);
+  const req = side.activeRequest;
+  if (battle.ended || !req || req.wait) {
+    mask[WAIT] = true;
+    return {mask, choice};
+  }
+  const bench = [];
+  req.side.pokemon.forEach((p, j) => { if (!p.active && !p.condition.endsWith(' fnt')) bench.push(j); });
+  if (req.forceSwitch) {
+    // forced switches are never probed: choosing one sets switch flags clearChoice does not undo
+    for (const j of bench) { mask[4 + j] = true; choice[4 + j] = `switch ${j + 1}`; }
+    if (!bench.length) { mask[WAIT] = true; choice[WAIT] = 'pass'; }
+    return {mask, choice};
+  }
+  const active = req.active[0], cands = [];
+  const moves = active.moves;
+  if (moves.length === 1 && moves[0].pp === undefined) {
+    const slot = moves[0].id === 'recharge' ? RECHARGE : moves[0].id === 'struggle' ? STRUGGLE : FIGHT;
+    cands.push([slot, 'move 1']);
+  } else {
+    moves.forEach((m, i) => { if (!m.disabled) cands.push([i, `move ${i + 1}`]); });
+  }
+  if (!active.trapped) for (const j of bench) cands.push([4 + j, `switch ${j + 1}`]);
+  for (const [slot, c] of cands) {
+    const ok = side.choose(c);
+    side.clearChoice();
+    if (ok) { mask[slot] = true; choice[slot] = c; }
+  }
+  return {mask, choice};
+}
+
+function entry(id) {
+  const e = battles.get(id);
+  if (!e) throw new BadRequest(`no battle with id ${JSON.stringify(id)}; reset or set_state it first`);
+  return e;
+}
+
+function install(id, battle, msg) {
+  const old = battles.get(id);
+  if (old && old.recorder) old.recorder.restore();
+  const e = {battle, logPos: battle.log.length, log: !!msg.log, recorder: null};
+  if (msg.record) e.recorder = tape.record(battle.prng, msg.sites !== false);
+  battles.set(id, e);
+  return e;
+}
+
+function reply(e, extra = {}) {
+  const b = e.battle, out = {...extra};
+  const sides = b.sides.map(s => legal(b, s));
+  e.choices = sides.map(x => x.choice);
+  out.legal = sides.map(x => x.mask);
+  out.state = toCanonical(b, V);
+  out.ended = !!b.ended;
+  if (e.log) {
+    out.log = b.log.slice(e.logPos).filter(l => !l.startsWith('|t:|'));
+    e.logPos = b.log.length;
+  }
+  return out;
+}
+
+function newBattle(msg) {
+  if (!msg.format || !Array.isArray(msg.teams) || msg.teams.length !== 2) throw new BadRequest('reset needs format and teams: [team1, team2]');
+  return new Battle({formatid: msg.format, seed: msg.seed, send: () => {},
+    p1: {name: 'p1', team: msg.teams[0]}, p2: {name: 'p2', team: msg.teams[1]}});
+}
+
+function doStep(e, msg) {
+  const b = e.battle;
+  if (b.ended) throw new BadRequest('the battle has ended; reset it');
+  const choices = msg.choices || (msg.actions || []).map((a, s) => {
+    if (!Number.isInteger(a) || a < 0 || a >= ACTIONS.length) throw new BadRequest(`p${s + 1} action ${a} is not an integer in [0, ${ACTIONS.length})`);
+    const c = e.choices[s][a];
+    if (a === WAIT) {
+      if (e.choices[s].some((x, k) => x !== null && k !== WAIT)) throw new BadRequest(`p${s + 1} must choose (legal: ${legalNames(e, s)}) but sent wait`);
+      return c;  // null: nothing to choose ('pass' when a forced switch has no candidate)
+    }
+    if (c === null) throw new BadRequest(`p${s + 1} action ${a} (${ACTIONS[a]}) is not legal now; legal: ${legalNames(e, s)}`);
+    return c;
+  });
+  let replay = null;
+  if (msg.tape) {
+    replay = new tape.TapePRNG(msg.tape.draws, msg.tape.seed_after, msg.tape.offset || 0);
+    e.realPrng = b.prng;
+    b.prng = replay;
+  }
+  if (e.recorder) e.recorder.tape = [];
+  try {
+    b.sides.forEach((side, s) => {
+      const c = choices[s];
+      if (c === null || c === undefined) return;
+      if (!b.choose(side.id, c)) throw new BadRequest(`p${s + 1} choice '${c}' was rejected: ${side.choice.error}`);
+    });
+    if (replay) {
+      replay.finish();
+      b.prng = new PRNG(replay.seedAfter);
+    }
+  } catch (err) {
+    if (err instanceof tape.TapeMismatch) {
+      battles.delete(msg.id);  // mid-turn: the battle cannot continue
+      return {error: err.message, kind: 'tape_mismatch'};
+    }
+    throw err;
+  }
+  const extra = {};
+  if (e.recorder) { extra.draws = e.recorder.tape; extra.seed_after = b.prng.getSeed(); }
+  return reply(e, extra);
+}
+
+function legalNames(e, s) {
+  return e.choices[s].map((c, k) => (c !== null || k === WAIT && e.choices[s].every(x => x === null)) ? ACTIONS[k] : null)
+    .filter(x => x).join(', ') || 'none';
+}
+
+function handle(msg) {
+  switch (msg.cmd) {
+  case 'hello': return {showdown_version: VERSION, data_version: V.data.data_version, actions: ACTIONS, pid: process.pid};
+  case 'ping': return {pong: true};
+  case 'teams': {
+    const n = msg.n || 1, out = [];
+    for (let i = 0; i < n; i++) out.push(Teams.generate(msg.format || 'gen1randombattle', {seed: msg.seeds ? msg.seeds[i] : msg.seed}));
+    return {teams: out};
+  }
+  case 'reset': return reply(install(msg.id, newBattle(msg), msg));
+  case 'step': return doStep(entry(msg.id), msg);
+  case 'get_state': return {state: toCanonical(entry(msg.id).battle, V)};
+  case 'set_state': {
+    const battle = fromCanonical(msg.state, msg.format, V, {faults: msg.faults});
+    return reply(install(msg.id, battle, msg));
+  }
+  case 'save': return {blob: JSON.stringify(entry(msg.id).battle.toJSON())};
+  case 'load': {
+    const battle = Battle.fromJSON(msg.blob);
+    battle.restart(() => {});
+    return reply(install(msg.id, battle, msg));
+  }
+  case 'close': {
+    const e = battles.get(msg.id);
+    if (e) e.battle.destroy();
+    battles.delete(msg.id);
+    return {closed: true};
+  }
+  case 'debug_hang': for (;;) { /* never returns: lets tests exercise the hang detector */ }
+  default: throw new BadRequest(`unknown command ${JSON.stringify(msg.cmd)}`);
+  }
+}
+
+const rl = readline.createInterface({input: process.stdin, crlfDelay: Infinity});
+rl.on('line', line => {
+  let out, msg = {};
+  try {
+    msg = JSON.parse(line);
+    out = handle(msg);
+  } catch (err) {
+    out = {error: err instanceof BadRequest ? err.message : String(err && err.stack || err),
+      kind: err instanceof BadRequest ? 'bad_request' : 'internal'};
+  }
+  if (msg && msg.seq !== undefined) out.seq = msg.seq;
+  process.stdout.write(JSON.stringify(out) + '\n');
+});
+rl.on('close', () => process.exit(0));

@@ -1,0 +1,171 @@
+"""Adapters for the toy family: the reference, the equivalent port, and broken ports."""
+import multiprocessing as mp
+
+import jax.numpy as jnp
+import numpy as np
+
+import equiv
+from tests.toy import rules
+from tests.toy.port import FIELDS, make_step
+
+
+class ToyReference(equiv.Adapter):
+    family = "toy"
+    randomness = "toy-xorshift"
+    role = "reference"
+
+    def reset(self, seed):
+        self.s = rules.initial_state(seed)
+        return rules.observe(self.s)
+
+    def step(self, action):
+        self.s, reward, done = rules.step(self.s, int(action))
+        return equiv.Step(rules.observe(self.s), reward, done)
+
+    def get_state(self):
+        return {k: np.asarray(v) for k, v in self.s.items()}
+
+    def set_state(self, state):
+        self.s = {k: np.asarray(state[k]).copy() for k in FIELDS}
+
+    def provenance(self):
+        return {"name": "toy coin walk (Python)", "version": "1", "hash": "-"}
+
+
+class ToyJax(equiv.Adapter):
+    """The JAX port; subclasses switch on one bug each through ``bugs``."""
+
+    family = "toy"
+    randomness = "toy-xorshift"
+    bugs: dict = {}
+
+    def __init__(self, **config):
+        super().__init__(**config)
+        self._step = make_step(**self.bugs)
+
+    def reset(self, seed):
+        self.s = {k: jnp.asarray(v) for k, v in rules.initial_state(seed).items()}
+        return rules.observe(rules.initial_state(seed))
+
+    def step(self, action):
+        self.s, obs, reward, done = self._step(self.s, jnp.int32(int(action)))
+        return equiv.Step(np.asarray(obs), np.asarray(reward), bool(done))
+
+    def get_state(self):
+        return {k: np.asarray(v) for k, v in self.s.items()}
+
+    def set_state(self, state):
+        self.s = {k: jnp.asarray(np.asarray(state[k])) for k in FIELDS}
+
+    def provenance(self):
+        return {"name": "toy coin walk (JAX)", "version": "1", "hash": repr(sorted(self.bugs.items()))}
+
+
+class OffByOneLimit(ToyJax):
+    bugs = {"limit": rules.LIMIT + 1}
+
+
+class WrongRareReward(ToyJax):
+    bugs = {"rare_reward": 4.0}
+
+
+class ChangedDraw(ToyJax):
+    bugs = {"drift_shift": 9}
+
+
+class HalfPrecisionReward(ToyJax):
+    bugs = {"reward_in_f16": True}
+
+
+class BrokenSetState(ToyJax):
+    def set_state(self, state):  # forgets energy: keeps whatever it had
+        old = getattr(self, "s", None)
+        super().set_state(state)
+        if old is not None:
+            self.s["energy"] = old["energy"]
+
+
+class IndependentPort(ToyJax):
+    """Its own generator: lockstep is impossible, only statistics can judge it."""
+    randomness = "toy-lcg"
+    bugs = {"generator": "lcg"}
+
+
+class IndependentRareTooOften(IndependentPort):
+    """A change visible only in the statistics: treasure every 1/16 instead of 1/64."""
+    bugs = {"generator": "lcg", "rare_every": 16}
+
+
+class NaNReward(ToyJax):
+    def step(self, action):
+        out = super().step(action)
+        if int(self.s["pos"]) == 3:
+            out.reward = np.float32("nan")
+        return out
+
+
+class RaisingPort(ToyJax):
+    def step(self, action):
+        if int(self.s["t"]) == 5:
+            raise RuntimeError("port exploded at t=5")
+        return super().step(action)
+
+
+def _serve(conn):
+    ref = ToyReference()
+    while True:
+        method, args = conn.recv()
+        conn.send(getattr(ref, method)(*args))
+
+
+class SubprocessReference(ToyReference):
+    """The reference run in a child process, as out-of-process references are (Node, C)."""
+
+    def __init__(self, **config):
+        super().__init__(**config)
+        ctx = mp.get_context("spawn")
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_serve, args=(child,), daemon=True)
+        self.proc.start()
+
+    def _ask(self, method, *args):
+        try:
+            self.conn.send((method, args))
+            if not self.conn.poll(20):
+                raise TimeoutError("no answer in 20 s")
+            return self.conn.recv()
+        except (EOFError, OSError, BrokenPipeError, TimeoutError) as e:
+            self.proc.join(1)
+            raise equiv.AdapterError(f"the reference process died (exit code {self.proc.exitcode}) during "
+                                     f"{method}: {type(e).__name__}; restart the run, and check the "
+                                     f"process's stderr above") from None
+
+    def reset(self, seed):
+        return self._ask("reset", seed)
+
+    def step(self, action):
+        return self._ask("step", action)
+
+    def get_state(self):
+        return self._ask("get_state")
+
+    def set_state(self, state):
+        return self._ask("set_state", state)
+
+    def close(self):
+        self.proc.kill()
+
+
+ALL = {
+    "toy_ref": "ToyReference", "toy_jax": "ToyJax", "toy_offbyone": "OffByOneLimit",
+    "toy_rare_reward": "WrongRareReward", "toy_changed_draw": "ChangedDraw", "toy_f16": "HalfPrecisionReward",
+    "toy_bad_set_state": "BrokenSetState", "toy_indep": "IndependentPort",
+    "toy_indep_rare": "IndependentRareTooOften", "toy_nan": "NaNReward", "toy_raises": "RaisingPort",
+    "toy_ref_subprocess": "SubprocessReference",
+}
+
+
+def register():
+    for name, cls in ALL.items():
+        equiv.register_adapter(name, f"tests.toy.adapters:{cls}")
+    equiv.register_suite("toy", "tests.toy.suite:SUITE")
