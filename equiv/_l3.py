@@ -65,10 +65,7 @@ def lockstep(pair, variant: str, policy_name: str) -> ItemResult:
 
 def statistic(pair, variant: str, policy_name: str, metric) -> ItemResult:
     verdicts = pair.statistics()  # every metric of the pair at once: Holm needs all p-values
-    key = (variant, policy_name, metric.name)
-    if key not in verdicts:
-        return ItemResult("error", "statistics were not computed", message=pair.stats_error or "")
-    v = verdicts[key]
+    v = verdicts[(variant, policy_name, metric.name)]
     stats = {**v.to_json(), "policy": policy_name}
     spec_id = item_id("L3", f"stats[{policy_name}]:{metric.name}", variant)
     line = (f"{metric.name}: reference {v.mean_ref:.4g}±{v.sd_ref:.3g} vs ported {v.mean_port:.4g}±"

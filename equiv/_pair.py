@@ -64,7 +64,6 @@ class PairRun:
         self._sides: dict = {}
         self._side_errors: dict = {}
         self._stats = None
-        self.stats_error = None
         self.specs: list[ItemSpec] = []
         self.results: dict[str, ItemResult] = {}
         self.started = _dt.datetime.now(_dt.timezone.utc)
@@ -140,17 +139,19 @@ class PairRun:
             return f"(the suite's explain() failed: {type(e).__name__}: {e})"
 
     def statistics(self) -> dict:
+        """Every metric's verdict, computed once for the pair (Holm needs all p-values together)."""
+        if isinstance(self._stats, EquivError):
+            raise self._stats  # the rollouts failed once; every statistics item reports the same cause
         if self._stats is None:
             from equiv._l3 import collect_samples
             from equiv._stats import compare
-            self._stats = {}
             try:
                 samples = collect_samples(self)
-                named = compare({"|".join(k): v for k, v in samples.items()})
-                self._stats = {tuple(k.split("|")): v for k, v in named.items()}
             except EquivError as e:
-                self.stats_error = str(e)
+                self._stats = e
                 raise
+            named = compare({"|".join(k): v for k, v in samples.items()})
+            self._stats = {tuple(k.split("|")): v for k, v in named.items()}
         return self._stats
 
     # --- planning and running ----------------------------------------------------

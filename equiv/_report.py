@@ -11,7 +11,7 @@ import json
 import math
 import os
 import re
-import tempfile
+import secrets
 from pathlib import Path
 from urllib.parse import quote
 
@@ -47,10 +47,11 @@ def write_report(directory: Path, report: dict) -> tuple[Path, Path]:
     directory = Path(directory)
     _check_report(report, "the report to write")
     directory.mkdir(parents=True, exist_ok=True)
-    data = _plain(report)
+    text = _to_json(report)
+    data = json.loads(text)  # the page shows exactly what the JSON holds
     stem = report_stem(data)
     json_path, html_path = directory / f"{stem}.json", directory / f"{stem}.html"
-    _write_atomic(json_path, json.dumps(data, indent=1, allow_nan=False) + "\n")
+    _write_atomic(json_path, text)
     _write_atomic(html_path, render_html(data))
     _write_atomic(directory / INDEX, render_index(_load_reports(directory)))
     return json_path, html_path
@@ -101,32 +102,49 @@ def _load_reports(directory: Path) -> list[dict]:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    # A unique name in the same folder (os.replace is atomic only within a file system);
+    # mode "x" creates it with the usual permissions, unlike mkstemp's 0600.
+    tmp = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
+        with open(tmp, "x", encoding="utf-8") as f:
             f.write(text)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
-def _plain(v):
-    """JSON-ready copy: numpy to Python; NaN and infinities as the strings 'nan', 'inf', '-inf'."""
-    if isinstance(v, dict):
-        return {str(k): _plain(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [_plain(x) for x in v]
+def _to_json(report: dict) -> str:
+    """Strict, compact JSON (reports are rewritten after every item, so this must be fast)."""
+    try:
+        return json.dumps(report, allow_nan=False, separators=(",", ":"), default=_json_default)
+    except ValueError:  # a NaN or an infinity somewhere: spell them out (slow path)
+        return json.dumps(_finite(report), allow_nan=False, separators=(",", ":"),
+                          default=_json_default)
+
+
+def _json_default(v):
     if isinstance(v, np.ndarray):
-        return _plain(v.tolist())
+        return v.tolist()
     if isinstance(v, np.generic):
-        v = v.item()
-    if isinstance(v, float) and not math.isfinite(v):
-        return "nan" if math.isnan(v) else ("inf" if v > 0 else "-inf")
+        return v.item()
     if isinstance(v, (set, frozenset)):
-        return sorted(_plain(x) for x in v)
+        return sorted(v)
     if isinstance(v, Path):
         return str(v)
+    raise TypeError(f"the report holds a {type(v).__name__}, which JSON cannot store: {v!r:.80}")
+
+
+def _finite(v):
+    """A copy with NaN and infinities as the strings 'nan', 'inf', '-inf'."""
+    if isinstance(v, dict):
+        return {k: _finite(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_finite(x) for x in v]
+    if isinstance(v, (np.ndarray, np.generic)):
+        return _finite(v.tolist())
+    if isinstance(v, float) and not math.isfinite(v):
+        return "nan" if math.isnan(v) else ("inf" if v > 0 else "-inf")
     return v
 
 
@@ -149,10 +167,8 @@ def render_html(report: dict) -> str:
 
 def render_index(reports: list[dict]) -> str:
     """One row per pair: verdict, counts, link to its page."""
-    rows = sorted(reports, key=lambda r: (str(r.get("family")), str(r.get("reference")),
-                                          str(r.get("ported"))))
-    for r in rows:
-        r.setdefault("_html", report_stem(r) + ".html")
+    rows = sorted(({"_html": report_stem(r) + ".html", **r} for r in reports),
+                  key=lambda r: (str(r["family"]), str(r["reference"]), str(r["ported"])))
     return _env.get_template("index.html.j2").render(reports=rows, quote=quote)
 
 
@@ -160,8 +176,7 @@ def _provenance_rows(prov: dict) -> list[tuple]:
     ref, port = prov.get("reference") or {}, prov.get("ported") or {}
     first = [k for k in ("name", "version", "hash") if k in ref or k in port]
     rest = [k for k in list(ref) + [k for k in port if k not in ref] if k not in first]
-    return [(k, ref.get(k), port.get(k), k in ref and k in port and ref[k] != port[k])
-            for k in first + rest]
+    return [(k, ref.get(k), port.get(k)) for k in first + rest]
 
 
 # -- value formatting (template filters) ----------------------------------------------------------
@@ -171,6 +186,8 @@ def _value(v, marks=None) -> Markup:
 
     ``marks``: flat indices to highlight (and keep visible) in an array.
     """
+    if isinstance(v, (np.ndarray, np.generic)):
+        v = v.tolist()
     if v is None:
         return Markup('<span class="muted">—</span>')
     if isinstance(v, bool):
@@ -196,29 +213,51 @@ def _value(v, marks=None) -> Markup:
 
 
 def _list(v: list, marks: set) -> Markup:
-    shape = _shape(v)
-    flat = _flatten(v) if shape else v
+    shape, flat = _array(v)
     n = len(flat)
     if n <= _LIST_HEAD + 4:
         windows = [(0, n)]
     else:  # the head, a little context around the first few marked elements, and the tail
-        windows = [(0, _LIST_HEAD)] + [(max(0, m - 2), min(n, m + 3)) for m in sorted(marks)[:3]]
-        windows.append((n - 2, n))
-        windows = _merge(windows)
-    parts, last = [], 0
+        windows = [(0, _LIST_HEAD)] + [(max(0, m - 2), min(n, m + 3)) for m in sorted(marks)[:3]
+                                       if isinstance(m, int) and 0 <= m < n]
+        windows = _merge(windows + [(n - 2, n)])
+    out = Markup("")
     for lo, hi in windows:
-        if lo > last:
-            parts.append(Markup(f'<span class="muted">… @{lo}:</span>'))
-        for i in range(lo, hi):
-            cell = _value(flat[i])
-            parts.append(Markup(f"<mark>{cell}</mark>") if i in marks else cell)
-        last = hi
+        if lo > 0:  # a gap before this window: say where it starts
+            out += Markup(f' <span class="muted">… @{lo}:</span> ')
+        out += Markup(", ").join(Markup(f"<mark>{_value(flat[i])}</mark>") if i in marks
+                                 else _value(flat[i]) for i in range(lo, hi))
     size = ""
     if shape and len(shape) > 1:
         size = f' <span class="muted">(shape {"×".join(map(str, shape))})</span>'
     elif n > _LIST_HEAD + 4:
         size = f' <span class="muted">({n} items)</span>'
-    return Markup("[") + Markup(", ").join(parts) + Markup("]" + size)
+    return Markup("[") + out + Markup("]" + size)
+
+
+def _array(v: list) -> tuple[tuple | None, list]:
+    """(shape, flat elements) of a rectangular nested list; (None, v) when it is ragged."""
+    try:
+        arr = np.asarray(v)
+    except ValueError:  # ragged
+        return None, v
+    if arr.dtype.kind in "biuf":  # fast path for numeric arrays, which is nearly all of them
+        return arr.shape, _Flat(arr.reshape(-1))
+    shape = _shape(v)
+    return shape, (_flatten(v) if shape else v)
+
+
+class _Flat:
+    """Lazy flat view: only the few elements shown are turned back into Python values."""
+
+    def __init__(self, arr: np.ndarray):
+        self.arr = arr
+
+    def __len__(self) -> int:
+        return self.arr.size
+
+    def __getitem__(self, i: int):
+        return self.arr[i].item()
 
 
 def _merge(windows: list[tuple]) -> list[tuple]:
@@ -250,7 +289,7 @@ def _flatten(v) -> list:
 def _where(where, value) -> str:
     """Flat differing indices, as multi-indices when the value is a matrix."""
     where = list(where or [])
-    shape = _shape(value) if isinstance(value, list) else None
+    shape = _array(value)[0] if isinstance(value, list) else None
     shown = where[:_WHERE_LIMIT]
     if shape and len(shape) > 1 and all(isinstance(i, int) and 0 <= i < math.prod(shape)
                                         for i in shown):
@@ -291,9 +330,23 @@ def _pvalue(p) -> str:
 def _divergence_view(div: dict) -> dict:
     """The differing fields (with readable indices) and every field side by side."""
     ref = div.get("reference") or {}
-    fields = [{**f, "where_text": _where(f.get("where"), ref.get(f.get("field"), f.get("reference")))}
-              for f in div.get("fields") or []]
+    fields = []
+    for f in div.get("fields") or []:
+        where = f.get("where") or []
+        fields.append({**f, "where_text": _where(where, ref.get(f.get("field"), f.get("reference"))),
+                       "reference": _at(f.get("reference"), where),
+                       "ported": _at(f.get("ported"), where)})
     return {"fields": fields, "rows": _state_rows(div)}
+
+
+def _at(value, where: list):
+    """The elements of an array at the given flat indices (the whole value when it has none)."""
+    if not where or not isinstance(value, list):
+        return value
+    shape, flat = _array(value)
+    if shape is None or not all(isinstance(i, int) and 0 <= i < len(flat) for i in where):
+        return value
+    return [flat[i] for i in where]
 
 
 def _state_rows(div: dict) -> list[dict]:
@@ -408,9 +461,8 @@ def _margin_svg(stats: dict) -> Markup:
         return Markup("")
     lo_ci, hi_ci = (c if isinstance(c, (int, float)) else d for c in ci)
     span = max(1.6 * m, abs(lo_ci) * 1.1, abs(hi_ci) * 1.1, abs(d) * 1.1)
-    h = 78
+    h, mid = 96, 40
     x = _scale(-span, span, _PAD_L, _W - _PAD_R)
-    mid = 38
     colour = {"equivalent": "#2f855a", "divergent": "#c53030"}.get(stats.get("verdict"), "#b7791f")
     body = [
         f'<rect x="{x(-m):.1f}" y="{mid - 14}" width="{x(m) - x(-m):.1f}" height="28" '
@@ -418,12 +470,14 @@ def _margin_svg(stats: dict) -> Markup:
         f'<line x1="{x(0):.1f}" x2="{x(0):.1f}" y1="{mid - 18}" y2="{mid + 18}" stroke="#718096"/>',
         f'<line x1="{x(lo_ci):.1f}" x2="{x(hi_ci):.1f}" y1="{mid}" y2="{mid}" stroke="{colour}" '
         f'stroke-width="3"/>',
+        *(f'<line x1="{x(c):.1f}" x2="{x(c):.1f}" y1="{mid - 6}" y2="{mid + 6}" stroke="{colour}" '
+          f'stroke-width="2"/>' for c in (lo_ci, hi_ci)),
         f'<circle cx="{x(d):.1f}" cy="{mid}" r="4" fill="{colour}"/>',
-        _text(x(-m), mid - 17, f"−{_tick_label(m)}", "middle"),
-        _text(x(m), mid - 17, f"+{_tick_label(m)}", "middle"),
-        _text(x(0), mid + 29, "0", "middle"),
-        _text(_PAD_L, h - 4, f"ported − reference: {_num(d)}, CI [{_num(lo_ci)}, {_num(hi_ci)}]; "
-                             f"green band: margin ±{_tick_label(m)}", "start"),
+        _text(x(-m), mid - 19, f"−{_tick_label(m)}", "middle"),
+        _text(x(m), mid - 19, f"+{_tick_label(m)}", "middle"),
+        _text(x(0), mid + 28, "0", "middle"),
+        _text(6, h - 8, f"ported − reference {_num(d, 3)}, CI [{_num(lo_ci, 3)}, "
+                        f"{_num(hi_ci, 3)}]; green band: margin", "start"),
     ]
     return _svg(_W, h, body)
 

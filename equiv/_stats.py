@@ -21,7 +21,7 @@ from equiv._errors import ConfigError
 KINDS = ("continuous", "categorical")
 _NORMAL_DF = 1e7  # beyond this many degrees of freedom the t distribution is the normal
 _MIN_EXPECTED = 5  # chi-square's asymptotic p-value is unreliable below this expected count
-_MONTE_CARLO_RESAMPLES = 9999
+_MONTE_CARLO_RESAMPLES = 4999
 
 
 @dataclass(frozen=True)
@@ -158,6 +158,8 @@ def compare(samples: Mapping[str, tuple], alpha: float = 0.05) -> dict[str, Metr
     confidence interval lies wholly outside the margin. Equivalent: TOST rejects.
     Otherwise inconclusive, with the number of episodes that would settle it.
     """
+    if not 0 < alpha < 0.5:
+        raise ConfigError(f"alpha must lie between 0 and 0.5 (got {alpha!r}); 0.05 is usual")
     prepared, tosts, diffs, broken = {}, {}, {}, {}
     for name, entry in samples.items():
         try:
@@ -239,6 +241,10 @@ def _decide(t: TostResult, d: DiffResult, p_tost_holm: float, p_diff_holm: float
         return "inconclusive", None, (
             f"{head}; the observed difference {t.diff:.4g} is at or beyond the margin "
             f"±{margin:g}, so more episodes will not help unless it shrinks")
+    if n_needed <= n:  # the normal approximation thinks n was enough: chance, or a near miss
+        return "inconclusive", n_needed, (
+            f"{head}; by the power estimate about {n_needed} per side usually suffice at margin "
+            f"{margin:g}, so this sample was unlucky: re-run with more episodes")
     return "inconclusive", n_needed, (
         f"{head}; about {n_needed} per side would be needed at margin {margin:g}")
 

@@ -60,12 +60,15 @@ FIELDS = tuple(f.name for f in dataclasses.fields(PongState))
 jax.tree_util.register_dataclass(PongState, data_fields=list(FIELDS), meta_fields=[])
 
 
-def _fmin(a, b):  # C fminf/fmaxf: a NaN argument is ignored
-    return jnp.fmin(a, b)
+def _fmin(x, bound):
+    """C ``fminf(x, bound)`` as x86-64 computes it (``minss``): a NaN ``x`` gives ``bound``,
+    and of two equal values (-0.0 and 0.0) the second is returned."""
+    return jnp.where(x < bound, x, bound)
 
 
-def _fmax(a, b):
-    return jnp.fmax(a, b)
+def _fmax(x, bound):
+    """C ``fmaxf(x, bound)`` (``maxss``): see :func:`_fmin`."""
+    return jnp.where(x > bound, x, bound)
 
 
 def _clip(x, lo, hi):
@@ -108,7 +111,10 @@ def paddle_direction(action, params: PongParams):
     """The C's ``paddle_dir`` for an action: discrete 1 -> +1 (up), 2 -> -1, anything else 0;
     continuous: the float clipped to [-1, 1] (clipping is done by PufferLib's Python ``step``)."""
     if params.continuous:
-        return jnp.clip(jnp.reshape(jnp.asarray(action, F32), ()), F32(-1), F32(1))
+        a = jnp.reshape(jnp.asarray(action, F32), ())
+        # Selects, not min/max: they copy the bits, so even a subnormal direction survives
+        # XLA's flush-to-zero (the C keeps it) and is stored in the state like the C's.
+        return jnp.where(a > 1, F32(1), jnp.where(a < -1, F32(-1), a))
     a = jnp.asarray(action).astype(F32)  # the binding's action buffer is float32
     return jnp.where(a == 1, F32(1), jnp.where(a == 2, F32(-1), F32(0)))
 

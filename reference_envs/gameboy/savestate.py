@@ -53,7 +53,7 @@ class Layout:
                           ("obp0", 1), ("obp1", 1), ("stat", 1), ("ly", 1), ("lyc", 1), ("scy", 1),
                           ("scx", 1), ("wy", 1), ("wx", 1)])
         o += 1  # object_priority_mode (CGB)
-        o = self._put(o, [("scanline", 720)])
+        o += 720  # per-line render latches (PyBoy draws the frame at its end); kept from the template
         o += 3  # cgb, downgraded_to_dmg, speed_shift
         o = self._put(o, [("lcd_frame_done", 1), ("lcd_first_frame", 1), ("lcd_reset", 1),
                           ("lcd_last_cycles", 8), ("lcd_clock", 8), ("lcd_clock_target", 8),

@@ -4,7 +4,9 @@ what happens next, named by component, in the terms of the reference (PyBoy 2.8.
 Both adapters convert to and from this form. Fields are grouped by what they model;
 the groups double as the memory-region hashes used in per-frame trace comparison.
 Left out, with reasons (also in suites/gameboy/ledger.yaml): the APU (sound), CGB-only
-registers, the SGB border and PyBoy's write-only storage behind unmapped I/O addresses.
+registers, the SGB border, PyBoy's write-only storage behind unmapped I/O addresses and
+its per-line render latches (an implementation detail of drawing the frame at its end;
+their effect is the framebuffer, which is compared).
 """
 from __future__ import annotations
 
@@ -45,7 +47,6 @@ FIELDS = [
     ("scx", "uint8", (), "$FF43"),
     ("wy", "uint8", (), "$FF4A"),
     ("wx", "uint8", (), "$FF4B"),
-    ("scanline", "uint8", (144, 5), "per-line SCX, SCY, WX+7, WY, tile-data/map bits latched for rendering"),
     ("lcd_frame_done", "uint8", (), "frame finished flag"),
     ("lcd_first_frame", "uint8", (), "first frame after the LCD was switched on (drawn blank)"),
     ("lcd_reset", "uint8", (), "LCD was switched off and the line clock reset"),

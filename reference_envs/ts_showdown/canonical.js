@@ -10,6 +10,7 @@
 const {Battle, Dex} = require('pokemon-showdown');
 
 const STATS = ['atk', 'def', 'spa', 'spd', 'spe'];
+const SET_STATS = ['hp', 'atk', 'def', 'spa', 'spd', 'spe'];
 const BOOSTS = ['atk', 'def', 'spa', 'spd', 'spe', 'accuracy', 'evasion'];
 const STATUSES = ['', 'brn', 'par', 'slp', 'frz', 'psn', 'tox', 'fnt'];
 const VOLATILES = [
@@ -93,10 +94,12 @@ function toCanonical(battle, V) {
     side_last_selected_move: [], side_last_selected_move_slot: [], side_last_enemy_selected_move: [],
     side_last_move: [], side_last_enemy_move: [],
   };
-  const per = ['species', 'base_species', 'level', 'hp', 'maxhp', 'status', 'status_time', 'status_start_time',
-    'status_stage', 'speed', 'transformed', 'sub_fainted', 'active_turns', 'poke_last_move'];
-  for (const k of per) c[k] = zeros([SIDES, TEAM], k === 'transformed' || k === 'sub_fainted' ? false : 0);
+  const per = ['species', 'base_species', 'level', 'hp', 'maxhp', 'status', 'fainted', 'status_source', 'status_time', 'status_start_time',
+    'status_stage', 'speed', 'transformed', 'sub_fainted', 'maybe_locked', 'maybe_disabled', 'trapped', 'maybe_trapped', 'active_turns', 'poke_last_move'];
+  for (const k of per) c[k] = zeros([SIDES, TEAM], ['transformed', 'sub_fainted', 'fainted', 'maybe_locked', 'maybe_disabled', 'trapped', 'maybe_trapped'].includes(k) ? false : 0);
   for (const k of ['base_stats', 'stored_stats', 'modified_stats']) c[k] = zeros([SIDES, TEAM, 5]);
+  c.ivs = zeros([SIDES, TEAM, 6]);
+  c.evs = zeros([SIDES, TEAM, 6]);
   c.boosts = zeros([SIDES, TEAM, 7]);
   c.types = zeros([SIDES, TEAM, 2]);
   for (const k of ['move_id', 'move_pp', 'move_maxpp', 'base_move_id', 'base_move_pp', 'base_move_maxpp']) c[k] = zeros([SIDES, TEAM, SLOTS]);
@@ -129,22 +132,29 @@ function toCanonical(battle, V) {
       const st = STATUSES.indexOf(p.status || '');
       if (st < 0) throw new Error(`status '${p.status}' of ${p.fullname} is not a gen-1 status`);
       c.status[s][j] = st;
+      c.fainted[s][j] = !!p.fainted;
       const ss = p.statusState || {};
       c.status_time[s][j] = ss.time | 0;
       c.status_start_time[s][j] = ss.startTime | 0;
       c.status_stage[s][j] = ss.stage | 0;
+      c.status_source[s][j] = !ss.source ? 0 : ss.source.side === side ? 1 : 2;
       STATS.forEach((k, i) => {
         c.base_stats[s][j][i] = p.baseStoredStats[k];
         c.stored_stats[s][j][i] = p.storedStats[k];
         c.modified_stats[s][j][i] = p.modifiedStats[k];
       });
       BOOSTS.forEach((k, i) => { c.boosts[s][j][i] = p.boosts[k]; });
+      SET_STATS.forEach((k, i) => { c.ivs[s][j][i] = p.set.ivs[k]; c.evs[s][j][i] = p.set.evs[k]; });
       c.speed[s][j] = p.speed;
       if (p.types.length > 2 || p.addedType) throw new Error(`${p.fullname} has types ${p.types} +${p.addedType}; gen 1 allows two`);
       c.types[s][j] = [V.type(p.types[0]), p.types[1] ? V.type(p.types[1]) : 0];
       c.transformed[s][j] = !!p.transformed;
       c.sub_fainted[s][j] = !!p.subFainted;
       c.active_turns[s][j] = p.activeTurns | 0;
+      c.maybe_locked[s][j] = !!p.maybeLocked;
+      c.maybe_disabled[s][j] = !!p.maybeDisabled;
+      c.trapped[s][j] = !!p.trapped;
+      c.maybe_trapped[s][j] = !!p.maybeTrapped;
       c.poke_last_move[s][j] = V.move(moveOf(p.lastMove));
       if (p.moveSlots.length > SLOTS || p.baseMoveSlots.length > SLOTS) throw new Error(`${p.fullname} has more than ${SLOTS} move slots`);
       p.moveSlots.forEach((m, i) => {
@@ -196,7 +206,8 @@ function setOf(c, s, j, V) {
   const moves = c.base_move_id[s][j].filter(m => m).map(m => V.moves[m]);
   if (!moves.length) throw new Error(`side ${s} slot ${j}: no base moves`);
   return {name: spec.name, species: spec.name, level: c.level[s][j], moves, ability: 'No Ability', item: '',
-    evs: {hp: 255, atk: 255, def: 255, spa: 255, spd: 255, spe: 255}, ivs: {hp: 30, atk: 30, def: 30, spa: 30, spd: 30, spe: 30}};
+    evs: Object.fromEntries(SET_STATS.map((k, i) => [k, c.evs[s][j][i]])),
+    ivs: Object.fromEntries(SET_STATS.map((k, i) => [k, c.ivs[s][j][i]]))};
 }
 
 const ref = (sideId, j) => `[Pokemon:${sideId}${'abcdef'[j]}]`;
@@ -236,11 +247,12 @@ function fromCanonical(c, format, V, opts = {}) {
     side.lastEnemySelectedMove = V.moves[c.side_last_enemy_selected_move[s]];
     side.lastMove = c.side_last_move[s] ? {hit: 0, move: `[Move:${V.moves[c.side_last_move[s]]}]`} : null;
     side.lastEnemyMove = c.side_last_enemy_move[s] ? {hit: 0, move: `[Move:${V.moves[c.side_last_enemy_move[s]]}]`} : null;
-    const fainted = c.status[s].map((st, j) => j < side.pokemon.length && st === 7);
+    const fainted = c.fainted[s].map((f, j) => j < side.pokemon.length && !!f);
     side.pokemonLeft = side.pokemon.length - fainted.filter(x => x).length;
     side.totalFainted = fainted.filter(x => x).length;
     side.faintedLastTurn = null;
-    side.faintedThisTurn = null;
+    // a side replacing a fainted active had it faint this turn (gen-1 skips the switch-in residual then)
+    side.faintedThisTurn = c.request[s] === 2 ? ref(sid, 0) : null;
     side.team = side.pokemon.map((_, j) => j + 1).join('');
     if (c.ended) side.activeRequest = null; else delete side.activeRequest;
     side.pokemon.forEach((p, j) => {
@@ -253,10 +265,14 @@ function fromCanonical(c, format, V, opts = {}) {
       const status = STATUSES[c.status[s][j]];
       p.status = status;
       p.statusState = {id: status === 'fnt' ? '' : status, effectOrder: status && status !== 'fnt' ? order++ : 0};
+      if (p.fainted) p.isStarted = false;
       if (status && status !== 'fnt') p.statusState.target = me;
-      if (status === 'slp') { p.statusState.time = c.status_time[s][j]; p.statusState.startTime = c.status_start_time[s][j]; }
-      if (status === 'tox') p.statusState.stage = c.status_stage[s][j];
-      p.fainted = status === 'fnt';
+      if (c.status_source[s][j]) p.statusState.source = c.status_source[s][j] === 1 ? me : ref(foe, 0);
+      // a fainted Pokemon keeps the counters of the status it fainted with
+      if (status === 'slp' || c.status_time[s][j]) p.statusState.time = c.status_time[s][j];
+      if (status === 'slp' || c.status_start_time[s][j]) p.statusState.startTime = c.status_start_time[s][j];
+      if (status === 'tox' || c.status_stage[s][j]) p.statusState.stage = c.status_stage[s][j];
+      p.fainted = !!c.fainted[s][j];
       p.faintQueued = false;
       p.baseStoredStats = {hp: c.maxhp[s][j]};
       p.storedStats = {};
@@ -273,10 +289,14 @@ function fromCanonical(c, format, V, opts = {}) {
       p.transformed = !!c.transformed[s][j];
       p.subFainted = c.sub_fainted[s][j] ? true : null;
       p.activeTurns = c.active_turns[s][j];
+      p.maybeLocked = !!c.maybe_locked[s][j];
+      p.maybeDisabled = !!c.maybe_disabled[s][j];
+      p.trapped = !!c.trapped[s][j];
+      p.maybeTrapped = !!c.maybe_trapped[s][j];
       p.lastMove = c.poke_last_move[s][j] ? {hit: 0, move: `[Move:${V.moves[c.poke_last_move[s][j]]}]`} : null;
-      p.isActive = j === 0;
+      p.isActive = j === 0 && !p.fainted;  // a fainted active stays in side.active but is not isActive
       p.position = j;
-      p.isStarted = j === 0 && !p.fainted;
+      p.isStarted = j === 0 && !p.fainted;  // Showdown clears it when a Pokemon faints
       p.switchFlag = j === 0 && c.request[s] === 2;
       p.attackedBy = [];
       p.moveSlots = [];

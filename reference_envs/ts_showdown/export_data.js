@@ -4,17 +4,37 @@
 // Ids: index 0 of every list means "none"; species and move ids equal dex numbers.
 'use strict';
 const fs = require('fs');
-const {Dex} = require('pokemon-showdown');
+const {Battle, Dex, Teams} = require('pokemon-showdown');
 const version = require('pokemon-showdown/package.json').version;
 
 const DATA_VERSION = 1;
+const TEAM_POOL = 1024;
 const PSEUDO_MOVES = ['recharge', 'fight', 'nomove', 'cannotmove'];
 const dex = Dex.forGen(1);
 const gen1 = x => x.exists && !x.isNonstandard && x.gen >= 1 && x.gen <= 1;
 
 // A dex object's plain data (no functions, no prose); callbacks listed by name.
 function plain(obj, skip) {
-  const out = {}, handlers = [];
+  // Teams from Showdown's own gen-1 random-battle generator (seed 'sodium,<i+1 in hex>'), with the
+// stats and PP Showdown computes for them, so reset(seed) is reproducible without the generator.
+const STAT_KEYS = ['hp', 'atk', 'def', 'spa', 'spd', 'spe'];
+const teamPool = [];
+for (let i = 0; i < TEAM_POOL; i++) {
+  const sets = Teams.generate('gen1randombattle', {seed: `sodium,${(i + 1).toString(16)}`});
+  const b = new Battle({formatid: 'gen1customgame', seed: 'sodium,0', send: () => {}, p1: {name: 'p1', team: sets}, p2: {name: 'p2', team: sets}});
+  teamPool.push(b.sides[0].pokemon.map((p, j) => ({
+    set: sets[j],
+    species: species.findIndex(s => s.id === p.species.id),
+    level: p.level,
+    moves: p.baseMoveSlots.map(m => moves.findIndex(x => x.id === m.id)),
+    maxpp: p.baseMoveSlots.map(m => m.maxpp),
+    stats: Object.fromEntries(STAT_KEYS.map(k => [k, k === 'hp' ? p.maxhp : p.baseStoredStats[k]])),
+    ivs: STAT_KEYS.map(k => sets[j].ivs[k]), evs: STAT_KEYS.map(k => sets[j].evs[k]),
+  })));
+  b.destroy();
+}
+
+const out = {}, handlers = [];
   for (const key of Object.keys(obj).sort()) {
     if (skip.has(key)) continue;
     const v = obj[key];
@@ -94,6 +114,25 @@ for (const id of ['gen1customgame', 'gen1randombattle']) {
 
 const sets = JSON.parse(fs.readFileSync(require.resolve('pokemon-showdown/dist/data/random-battles/gen1/data.json')));
 
+// Teams from Showdown's own gen-1 random-battle generator (seed 'sodium,<i+1 in hex>'), with the
+// stats and PP Showdown computes for them, so reset(seed) is reproducible without the generator.
+const STAT_KEYS = ['hp', 'atk', 'def', 'spa', 'spd', 'spe'];
+const teamPool = [];
+for (let i = 0; i < TEAM_POOL; i++) {
+  const sets = Teams.generate('gen1randombattle', {seed: `sodium,${(i + 1).toString(16)}`});
+  const b = new Battle({formatid: 'gen1customgame', seed: 'sodium,0', send: () => {}, p1: {name: 'p1', team: sets}, p2: {name: 'p2', team: sets}});
+  teamPool.push(b.sides[0].pokemon.map((p, j) => ({
+    set: sets[j],
+    species: species.findIndex(s => s.id === p.species.id),
+    level: p.level,
+    moves: p.baseMoveSlots.map(m => moves.findIndex(x => x.id === m.id)),
+    maxpp: p.baseMoveSlots.map(m => m.maxpp),
+    stats: Object.fromEntries(STAT_KEYS.map(k => [k, k === 'hp' ? p.maxhp : p.baseStoredStats[k]])),
+    ivs: STAT_KEYS.map(k => sets[j].ivs[k]), evs: STAT_KEYS.map(k => sets[j].evs[k]),
+  })));
+  b.destroy();
+}
+
 const out = {
   data_version: DATA_VERSION,
   generator: 'reference_envs/ts_showdown/export_data.js',
@@ -104,6 +143,9 @@ const out = {
   types, type_chart: {damage_taken: damageTaken},
   species, moves, conditions, formats,
   random_battle_sets: sets,
+  reset: 'reset(seed): p1 team = team_pool[(2*seed) % N], p2 team = team_pool[(2*seed+1) % N]; battle PRNG seed ' +
+    '"sodium," + 16-hex-digit seed (Showdown pads the key with zeros); format per suite variant',
+  team_pool: teamPool,
 };
 const text = JSON.stringify(out, null, 1) + '\n';
 fs.writeFileSync(process.argv[2] || 'gen1.json', text);

@@ -96,9 +96,16 @@ STATE_FIELDS = [
     _f("hp", "int16", (S, T), "current HP"),
     _f("maxhp", "int16", (S, T), "max HP"),
     _f("status", "int8", (S, T), "index into STATUSES: 0 none, 1 brn, 2 par, 3 slp, 4 frz, 5 psn, 6 tox, 7 fnt"),
+    _f("fainted", "bool", (S, T), "pokemon.fainted (status is not always 7 for a fainted Pokemon: "
+       "Showdown writes fnt only on the active one)"),
     _f("status_time", "int8", (S, T), "statusState.time: sleep turns left (0 otherwise)"),
     _f("status_start_time", "int8", (S, T), "statusState.startTime: the sleep duration drawn (0 otherwise)"),
+    _f("status_source", "int8", (S, T), "who inflicted the status: 0 unset, 1 own side (Rest), 2 the foe "
+       "(Sleep Clause Mod counts foe-inflicted and unset sleep)"),
     _f("status_stage", "int8", (S, T), "statusState.stage (toxic stage; 0 otherwise)"),
+    _f("ivs", "int8", (S, T, 6), "the set's IVs [hp,atk,def,spa,spd,spe] (Showdown's gen-1 DVs x2); "
+       "Showdown recomputes stats from them on switch-in"),
+    _f("evs", "int16", (S, T, 6), "the set's EVs [hp,atk,def,spa,spd,spe] (gen-1 stat experience, 0..255 scale)"),
     _f("base_stats", "int16", (S, T, 5), "baseStoredStats [atk,def,spa,spd,spe]: the member's own stats"),
     _f("stored_stats", "int16", (S, T, 5), "storedStats (copied from the target by Transform)"),
     _f("modified_stats", "int16", (S, T, 5), "gen-1 modifiedStats: stored stats with boosts and the "
@@ -109,6 +116,11 @@ STATE_FIELDS = [
     _f("types", "int8", (S, T, 2), "type ids; [t, 0] for a single type (Conversion/Transform change them)"),
     _f("transformed", "bool", (S, T), "pokemon.transformed"),
     _f("sub_fainted", "bool", (S, T), "pokemon.subFainted (gen 1: its Substitute broke this turn)"),
+    _f("maybe_locked", "bool", (S, T), "pokemon.maybeLocked, set at turn start (Wrap's hidden lock; "
+       "decides whether the gen-1 Fight button replaces the moves)"),
+    _f("maybe_disabled", "bool", (S, T), "pokemon.maybeDisabled, set at turn start"),
+    _f("trapped", "bool", (S, T), "pokemon.trapped (cannot switch), set at turn start and by locked moves"),
+    _f("maybe_trapped", "bool", (S, T), "pokemon.maybeTrapped"),
     _f("active_turns", "int16", (S, T), "pokemon.activeTurns"),
     _f("poke_last_move", "int16", (S, T), "pokemon.lastMove id (Mirror Move reads the foe's; 0 none)"),
     _f("move_id", "int16", (S, T, M), "moveSlots ids (after Transform/Mimic: the current ones); 0 empty"),

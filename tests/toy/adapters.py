@@ -111,21 +111,26 @@ class RaisingPort(ToyJax):
         return super().step(action)
 
 
-def _serve(conn):
+def _serve(conn, die_at_step):
+    import os
     ref = ToyReference()
     while True:
         method, args = conn.recv()
+        if method == "step" and die_at_step is not None and int(ref.s["t"]) >= die_at_step:
+            os._exit(3)  # a crash, as a segfaulting or killed reference would
         conn.send(getattr(ref, method)(*args))
 
 
 class SubprocessReference(ToyReference):
     """The reference run in a child process, as out-of-process references are (Node, C)."""
 
+    die_at_step = None
+
     def __init__(self, **config):
         super().__init__(**config)
         ctx = mp.get_context("spawn")
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_serve, args=(child,), daemon=True)
+        self.proc = ctx.Process(target=_serve, args=(child, self.die_at_step), daemon=True)
         self.proc.start()
 
     def _ask(self, method, *args):
@@ -156,7 +161,17 @@ class SubprocessReference(ToyReference):
         self.proc.kill()
 
 
+class DyingReference(SubprocessReference):
+    """Its process crashes on the 10th step of any episode."""
+    die_at_step = 10
+
+
+class OtherFamily(ToyReference):
+    family = "not_toy"
+
+
 ALL = {
+    "toy_ref_dies": "DyingReference", "toy_other_family": "OtherFamily",
     "toy_ref": "ToyReference", "toy_jax": "ToyJax", "toy_offbyone": "OffByOneLimit",
     "toy_rare_reward": "WrongRareReward", "toy_changed_draw": "ChangedDraw", "toy_f16": "HalfPrecisionReward",
     "toy_bad_set_state": "BrokenSetState", "toy_indep": "IndependentPort",

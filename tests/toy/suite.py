@@ -67,7 +67,7 @@ SUITE = equiv.Suite(
                          "1/16 treasure rate would cause (about +1.5)"),
     ],
     tiers={
-        "quick": equiv.Tier(l1_examples=60, lockstep_episodes=20, stat_episodes=400, max_steps=100),
+        "quick": equiv.Tier(l1_examples=40, lockstep_episodes=10, stat_episodes=300, max_steps=100),
         "standard": equiv.Tier(l1_examples=300, lockstep_episodes=100, stat_episodes=1000, max_steps=100),
         "deep": equiv.Tier(l1_examples=2000, lockstep_episodes=1000, stat_episodes=4000, max_steps=100),
     },

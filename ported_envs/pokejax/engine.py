@@ -1,0 +1,834 @@
+"""The gen-1 singles battle engine: one decision step of Showdown 0.11.11, branchless.
+
+A battle state is a dict of fixed-shape jnp arrays named exactly like the canonical fields of
+``suites/pokemon/schema.py`` (so get/set_state is a dtype cast). ``step`` takes both players'
+action slots and advances one decision point, drawing from Showdown's PRNG exactly where Showdown
+draws: every potential draw site is evaluated with a condition and advances the generator only
+when the condition holds (see ``Ctx.draw``).
+
+Code style: every mechanic is a function of a predicate ``m`` (a traced bool) and writes only where
+``m`` holds, so one program covers all branches and vmaps over battles. Within an action the two
+sides are *oriented*: side 0 is the Pokemon acting, side 1 its foe (``flip`` swaps them).
+Showdown call sites are named in comments (data/mods/gen1/scripts.ts unless said otherwise).
+"""
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from ported_envs.pokejax import prng as P
+from ported_envs.pokejax.tables import (
+    FX_COUNTER, FX_LIGHTSCREEN, FX_RECOVER, FX_REFLECT, FX_REST, FX_SUBSTITUTE, FX_SUPERFANG,
+    SEC_BOOSTS, SEC_FLINCH, SEC_STATUS, Tables)
+
+I32 = jnp.int32
+BATTLE_FIELDS = ("turn", "ended", "winner", "prng", "last_damage", "last_move")
+# status codes (schema.STATUSES)
+BRN, PAR, SLP, FRZ, PSN, TOX, FNT = 1, 2, 3, 4, 5, 6, 7
+# action slots (schema.ACTIONS)
+A_RECHARGE, A_STRUGGLE, A_FIGHT, A_WAIT = 10, 11, 12, 13
+# volatile indices (schema.VOLATILES)
+V_CONFUSION, V_FLINCH, V_MUSTRECHARGE, V_TWOTURN, V_REFLECT, V_LIGHTSCREEN, V_FOCUS, V_RESIDUAL, \
+    V_SUBSTITUTE = 0, 1, 5, 7, 12, 13, 15, 17, 18
+BOOST_UP = (100, 150, 200, 250, 300, 350, 400)       # gen-1 stat stage multipliers, in percent
+BOOST_DOWN = (100, 66, 50, 40, 33, 28, 25)
+ACC_TABLE = (25, 28, 33, 40, 50, 66, 100, 150, 200, 250, 300, 350, 400)
+TAPE_LEN = 48  # debug tape capacity per step (Showdown draws ~2 per step, rarely over 12)
+
+
+def W(m, new, old):
+    """Write ``new`` where the predicate holds (dtype of ``old`` kept)."""
+    return jnp.where(m, jnp.asarray(new).astype(old.dtype), old)
+
+
+def flip(st):
+    return {k: (v if k in BATTLE_FIELDS else v[::-1]) for k, v in st.items()}
+
+
+class Ctx:
+    """The battle being stepped: state dict + tables + the PRNG kind + (debug) the draw tape."""
+
+    def __init__(self, st, tab, kind, tape=None):
+        self.st, self.tab, self.kind, self.tape = dict(st), tab, kind, tape
+
+    # --- generic accessors ------------------------------------------------------------------
+    def g(self, f, s, slot=0):
+        """Field ``f`` of side ``s``'s Pokemon at ``slot`` (active = 0) or of the side."""
+        x = self.st[f]
+        return x[s, slot] if x.ndim >= 2 and x.shape[1] == 6 else x[s]
+
+    def s(self, f, s, v, m, slot=0):
+        x = self.st[f]
+        idx = (s, slot) if x.ndim >= 2 and x.shape[1] == 6 else (s,)
+        self.st[f] = x.at[idx].set(W(m, v, x[idx]))
+
+    def vol(self, s, v):
+        return self.st["volatiles"][s, v]
+
+    def set_vol(self, s, v, on, m):
+        self.s_idx("volatiles", (s, v), on, m)
+        self.s_idx("vol_duration", (s, v), 0, m & ~on)
+
+    def s_idx(self, f, idx, v, m):
+        x = self.st[f]
+        self.st[f] = x.at[idx].set(W(m, v, x[idx]))
+
+    def flip(self):
+        self.st = flip(self.st)
+
+    # --- randomness -------------------------------------------------------------------------
+    def draw(self, m, lo, hi):
+        """Showdown ``random(lo, hi)``, drawn only where ``m`` holds (value meaningless elsewhere)."""
+        new, r = P.next_u32(self.kind, self.st["prng"])
+        self.st["prng"] = jnp.where(m, new, self.st["prng"])
+        v = P.scale(r, lo, hi)
+        if self.tape is not None:
+            rows, n = self.tape
+            row = jnp.stack([jnp.asarray(lo, I32), jnp.asarray(hi, I32), v])
+            at = jnp.minimum(n, TAPE_LEN - 1)
+            rows = rows.at[at].set(jnp.where(m, row, rows[at]))
+            self.tape = (rows, n + m.astype(I32))
+        return v
+
+    def chance(self, m, num, den):
+        return self.draw(m, 0, den) < num
+
+
+# ================================================================================================
+# stats and boosts (pokemon.boostBy / modifyStat of the gen-1 mod)
+# ================================================================================================
+def modify_stat(c, s, stat, num, den, m):
+    """modifyStat: floor(modified * num/den), at least 1."""
+    cur = c.st["modified_stats"][s, 0, stat]
+    c.s_idx("modified_stats", (s, 0, stat), jnp.maximum((cur * num) // den, 1), m)
+
+
+def boost_one(c, s, stat, delta, m):
+    """boostBy for one stat; returns the Showdown result as (changed_true, changed_zero)."""
+    b = c.st["boosts"][s, 0, stat].astype(I32)
+    delta = jnp.asarray(delta, I32)
+    skip = ((delta > 0) & (b >= 6)) | ((delta < 0) & (b <= -6)) | (delta == 0)
+    m = m & ~skip
+    nb = jnp.clip(b + delta, -6, 6)
+    if stat >= 5:  # accuracy / evasion: stage only
+        c.s_idx("boosts", (s, 0, stat), nb, m)
+        return m, jnp.zeros((), bool)
+    cur = c.st["modified_stats"][s, 0, stat].astype(I32)
+    at_cap = ((delta > 0) & (cur == 999)) | ((delta < 0) & (cur == 1))
+    nb = jnp.where(at_cap, nb - jnp.sign(delta), nb)
+    c.s_idx("boosts", (s, 0, stat), nb, m)
+    recalc = m & ~at_cap
+    stored = c.st["stored_stats"][s, 0, stat].astype(I32)
+    up = jnp.asarray(BOOST_UP, I32)[jnp.clip(nb, 0, 6)]
+    down = jnp.asarray(BOOST_DOWN, I32)[jnp.clip(-nb, 0, 6)]
+    val = jnp.maximum((stored * jnp.where(nb >= 0, up, down)) // 100, 1)
+    val = jnp.where((delta > 0) & (val > 999), 999, val)
+    c.s_idx("modified_stats", (s, 0, stat), val, recalc)
+    return recalc, m & at_cap
+
+
+def boost(c, s, boosts, m):
+    """battle.boost (gen-1 mod) of a 7-vector of deltas on side ``s``; returns success."""
+    m = m & (c.g("hp", s) > 0)
+    success = jnp.zeros((), bool)
+    for i in range(7):
+        ok, _ = boost_one(c, s, i, boosts[i], m)
+        success = success | ok
+    return success
+
+
+def reapply_par_brn(c, s, m):
+    """The gen-1 quirk after a stat change: the foe's par/brn drop is applied again."""
+    st = c.g("status", s)
+    modify_stat(c, s, 4, 1, 4, m & (st == PAR))
+    modify_stat(c, s, 0, 1, 2, m & (st == BRN))
+
+
+# ================================================================================================
+# damage and hp
+# ================================================================================================
+def type_mods(c, atk_type, s):
+    """(immune, product applied as the gen-1 per-type *20/10 or *5/10 steps) vs side s's active."""
+    eff = jnp.asarray(c.tab.type_eff)
+    t0, t1 = c.st["types"][s, 0, 0], c.st["types"][s, 0, 1]
+    e0, e1 = eff[atk_type, t0], jnp.where(t1 > 0, eff[atk_type, t1], 0)
+    return (e0 == 3) | (e1 == 3), e0, e1
+
+
+def apply_eff(dmg, e):
+    dmg = jnp.where(e == 1, (dmg * 20) // 10, dmg)
+    return jnp.where(e == 2, (dmg * 5) // 10, dmg)
+
+
+def has_type(c, s, t):
+    return (c.st["types"][s, 0, 0] == t) | (c.st["types"][s, 0, 1] == t)
+
+
+def calc_damage(c, mv, m):
+    """getDamage for an ordinary damaging move, attacker 0 -> defender 1 (crit and roll drawn here)."""
+    tab = c.tab
+    bp = jnp.asarray(tab.m_bp)[mv]
+    base_spe = jnp.asarray(tab.base_spe)[c.g("base_species", 0)]
+    cc = base_spe // 2
+    focus = c.vol(0, V_FOCUS)
+    cc = jnp.where(focus, cc // 2, jnp.clip(cc * 2, 1, 255))
+    ratio = jnp.asarray(tab.m_crit)[mv]
+    cc = jnp.where(ratio == 1, cc // 2, jnp.where(ratio == 2, jnp.clip(cc * 4, 1, 255), cc))
+    crit = c.chance(m & (cc > 0), cc, 256) & (cc > 0)
+    special = jnp.asarray(tab.m_cat)[mv] == 1
+    a_stat, d_stat = jnp.where(special, 2, 0), jnp.where(special, 3, 1)
+    atk = jnp.where(crit, c.st["base_stats"][0, 0, a_stat], c.st["modified_stats"][0, 0, a_stat]).astype(I32)
+    screen = jnp.where(special, c.vol(1, V_LIGHTSCREEN), c.vol(1, V_REFLECT))
+    dfn = c.st["modified_stats"][1, 0, d_stat].astype(I32) * jnp.where(screen, 2, 1)
+    dfn = jnp.where(crit, c.st["base_stats"][1, 0, d_stat], dfn).astype(I32)
+    level = c.g("level", 0).astype(I32) * jnp.where(crit, 2, 1)
+    level = level % 256
+    big = (atk >= 256) | (dfn >= 256)
+    atk = jnp.where(big, jnp.maximum((atk // 4) % 256, 1), atk)
+    dfn = jnp.where(big, (dfn // 4) % 256, dfn)
+    dfn = jnp.where(dfn == 0, 1, dfn)
+    sd = jnp.asarray(tab.m_selfdestruct)[mv].astype(bool) & ~special
+    dfn = jnp.where(sd, jnp.maximum(dfn // 2, 1), dfn)
+    dmg = (level * 2) // 5 + 2
+    dmg = (dmg * bp * atk) // dfn
+    dmg = jnp.clip(dmg // 50, 0, 997) + 2
+    mtype = jnp.asarray(tab.m_type)[mv]
+    dmg = jnp.where(has_type(c, 0, mtype), dmg + dmg // 2, dmg)
+    _, e0, e1 = type_mods(c, mtype, 1)
+    dmg = apply_eff(apply_eff(dmg, e0), e1)
+    roll = c.draw(m & (dmg > 1), 217, 256)
+    dmg = jnp.where(dmg > 1, (dmg * roll) // 255, dmg)
+    return dmg
+
+
+def get_damage(c, mv, m, fixed=None):
+    """getDamage dispatch for the primary hit: (value, is_number). Non-numbers: status moves
+    (undefined) and a failed Counter (false) -> is_number False."""
+    tab = c.tab
+    fx = jnp.asarray(tab.m_fx)[mv]
+    is_counter, is_fang = fx == FX_COUNTER, fx == FX_SUPERFANG
+    level_dmg = jnp.asarray(tab.m_level_damage)[mv].astype(bool)
+    status_move = jnp.asarray(tab.m_bp)[mv] == 0
+    plain = ~is_counter & ~is_fang & ~level_dmg & ~status_move
+    if fixed is not None:
+        plain = plain & ~fixed[0]
+    val = calc_damage(c, mv, m & plain)
+    # Counter (gen-1 mod damageCallback): foe's last selected move not Counter, last used
+    # (lastEnemyMove of the foe's side) Normal/Fighting with power, and lastDamage > 0
+    foe_sel = c.g("side_last_enemy_selected_move", 1)
+    foe_last = c.g("side_last_enemy_move", 1)
+    counter_ok = (foe_sel != c.tab.ids["counter"]) & (jnp.asarray(tab.m_counterable)[foe_last] > 0) & \
+        (c.st["last_damage"] > 0)
+    val = jnp.where(is_counter, 2 * c.st["last_damage"], val)
+    val = jnp.where(is_fang, jnp.maximum(c.g("hp", 1).astype(I32) // 2, 1), val)
+    val = jnp.where(level_dmg, c.g("level", 0).astype(I32), val)
+    if fixed is not None:
+        val = jnp.where(fixed[0], fixed[1], val)
+    is_num = ~status_move & ~(is_counter & ~counter_ok)
+    return val.astype(I32), is_num
+
+
+def take_damage(c, s, d, m, sets_last=True):
+    """battle.damage on side s's active: clamp, lastDamage (gen 1), hp, faint; returns hp lost."""
+    hp = c.g("hp", s).astype(I32)
+    m = m & (hp > 0) & (d > 0)
+    d = jnp.maximum(d, 1)
+    if sets_last:
+        c.st["last_damage"] = W(m, d, c.st["last_damage"])
+    lost = jnp.minimum(d, hp)
+    c.s("hp", s, hp - lost, m)
+    return jnp.where(m, lost, 0)
+
+
+def heal(c, s, amount, m):
+    hp, mx = c.g("hp", s).astype(I32), c.g("maxhp", s).astype(I32)
+    amount = jnp.where((amount > 0) & (amount <= 1), 1, amount)
+    m = m & (hp > 0) & (hp < mx) & (amount > 0)
+    c.s("hp", s, jnp.minimum(hp + amount, mx), m)
+    return m
+
+
+def self_damage_quirk(c, s, dmg, m):
+    """directDamage for confusion / Hi Jump Kick crash (gen 1): counts for Counter, and a user
+    behind a Substitute hurts the foe's Substitute instead (or nothing)."""
+    m = m & (c.g("hp", s) > 0)
+    c.st["last_damage"] = W(m, dmg, c.st["last_damage"])
+    own_sub = c.vol(s, V_SUBSTITUTE)
+    foe = 1 - s
+    foe_sub = c.vol(foe, V_SUBSTITUTE)
+    hit_foe_sub = m & own_sub & foe_sub
+    sub_hp = c.st["vol_substitute_hp"][foe].astype(I32) - dmg
+    c.s_idx("vol_substitute_hp", (foe,), sub_hp, hit_foe_sub)
+    broke = hit_foe_sub & (sub_hp <= 0)
+    remove_sub(c, foe, broke)
+    c.s("sub_fainted", foe, True, broke)
+    hp = c.g("hp", s).astype(I32)
+    c.s("hp", s, jnp.maximum(hp - dmg, 0), m & ~own_sub)
+
+
+def remove_sub(c, s, m):
+    c.set_vol(s, V_SUBSTITUTE, False, m)
+    c.s_idx("vol_substitute_hp", (s,), 0, m)
+
+
+# ================================================================================================
+# statuses and volatiles
+# ================================================================================================
+def set_status(c, s, code, m, clause=None):
+    """pokemon.setStatus + the status's onStart (sleep draws its duration); returns success."""
+    cur = c.g("status", s)
+    poison_immune = (code == PSN) & has_type(c, s, c.tab.poison_type)
+    m = m & (c.g("hp", s) > 0) & (cur != code) & ~poison_immune
+    if clause is not None:
+        m = clause(c, s, code, m)
+    c.s("status", s, code, m)
+    c.s("status_stage", s, 0, m)
+    t = c.draw(m & (code == SLP), 1, 8)
+    c.s("status_time", s, jnp.where(code == SLP, t, 0), m)
+    c.s("status_start_time", s, jnp.where(code == SLP, t, 0), m)
+    return m
+
+
+def cure_status(c, s, m):
+    m = m & (c.g("hp", s) > 0) & (c.g("status", s) > 0)
+    for f in ("status", "status_time", "status_start_time", "status_stage"):
+        c.s(f, s, 0, m)
+
+
+def add_confusion(c, s, m):
+    m = m & ~c.vol(s, V_CONFUSION)
+    c.set_vol(s, V_CONFUSION, True, m)
+    t = c.draw(m, 2, 6)
+    c.s_idx("vol_confusion_time", (s,), t, m)
+    return m
+
+
+def add_flinch(c, s, m):
+    m = m & ~c.vol(s, V_FLINCH)
+    c.set_vol(s, V_FLINCH, True, m)
+    c.s_idx("vol_duration", (s, V_FLINCH), 1, m)
+    c.set_vol(s, V_MUSTRECHARGE, False, m)  # flinch onStart removes the recharge
+    return m
+
+
+def clear_volatiles(c, s, m):
+    """pokemon.clearVolatile (switch-out / faint): boosts, volatiles, Transform and modified stats."""
+    for f in ("volatiles", "vol_duration"):
+        c.st[f] = c.st[f].at[s].set(W(m, 0, c.st[f][s]))
+    for f in [k for k in c.st if k.startswith("vol_") and k != "vol_duration"]:
+        neutral = -1 if f in ("vol_trapped_source", "vol_trap_lock_target") else 0
+        c.s_idx(f, (s,), neutral, m)
+    c.st["boosts"] = c.st["boosts"].at[s, 0].set(W(m, 0, c.st["boosts"][s, 0]))
+    for f in ("move_id", "move_pp", "move_maxpp"):
+        c.st[f] = c.st[f].at[s, 0].set(W(m, c.st["base_" + f][s, 0], c.st[f][s, 0]))
+    c.st["move_disabled"] = c.st["move_disabled"].at[s, 0].set(W(m, False, c.st["move_disabled"][s, 0]))
+    c.st["move_virtual"] = c.st["move_virtual"].at[s, 0].set(W(m, False, c.st["move_virtual"][s, 0]))
+    c.s("transformed", s, False, m)
+    c.s("poke_last_move", s, 0, m)
+    c.s("species", s, c.g("base_species", s), m)
+    # setSpecies(baseSpecies): stored = own stats, modified = stored with par/brn re-applied
+    own = c.st["base_stats"][s, 0]
+    c.st["stored_stats"] = c.st["stored_stats"].at[s, 0].set(W(m, own, c.st["stored_stats"][s, 0]))
+    c.st["modified_stats"] = c.st["modified_stats"].at[s, 0].set(W(m, own, c.st["modified_stats"][s, 0]))
+    reapply_par_brn(c, s, m)
+    c.s("speed", s, own[4], m)
+
+
+# ================================================================================================
+# the move: runMove -> useMove -> useMoveInner -> tryMoveHit -> moveHit
+# ================================================================================================
+def before_move(c, mv, m):
+    """runEvent('BeforeMove') on the attacker: handlers by priority; returns 'can move'."""
+    st = c.g("status", 0)
+    go = m
+    # frz (12)
+    go = go & (st != FRZ)
+    # slp (10): time--, never moves this turn
+    asleep = go & (st == SLP)
+    c.s("status_time", 0, c.g("status_time", 0) - 1, asleep)
+    c.s("poke_last_move", 0, 0, asleep)
+    frozen_or_asleep = m & ((st == FRZ) | (st == SLP))
+    c.s("poke_last_move", 0, 0, m & (st == FRZ))
+    go = go & ~asleep
+    # flinch (8)
+    go = go & ~c.vol(0, V_FLINCH)
+    # mustrecharge (7)
+    rech = go & c.vol(0, V_MUSTRECHARGE)
+    c.set_vol(0, V_MUSTRECHARGE, False, rech)
+    go = go & ~rech
+    # confusion (3)
+    conf = go & c.vol(0, V_CONFUSION)
+    t = c.st["vol_confusion_time"][0] - 1
+    c.s_idx("vol_confusion_time", (0,), t, conf)
+    ends = conf & (t <= 0)
+    c.set_vol(0, V_CONFUSION, False, ends)
+    c.s_idx("vol_confusion_time", (0,), 0, ends)
+    still = conf & ~ends
+    self_hit = still & ~c.chance(still, 128, 256)
+    lv = c.g("level", 0).astype(I32)
+    atk = c.st["modified_stats"][0, 0, 0].astype(I32)
+    dfn = c.st["modified_stats"][0, 0, 1].astype(I32)
+    cdmg = ((((2 * lv) // 5 + 2) * atk * 40) // dfn) // 50 + 2
+    self_damage_quirk(c, 0, cdmg, self_hit)
+    c.set_vol(0, V_TWOTURN, False, self_hit)
+    c.s_idx("vol_twoturn_move", (0,), 0, self_hit)
+    go = go & ~self_hit
+    # par (2): 63/256 full paralysis
+    para = go & (st == PAR)
+    full = para & c.chance(para, 63, 256)
+    c.set_vol(0, V_TWOTURN, False, full)
+    c.s_idx("vol_twoturn_move", (0,), 0, full)
+    go = go & ~full
+    del frozen_or_asleep
+    return go
+
+
+def after_move_self(c, m):
+    """runEvent('AfterMoveSelf') on the attacker: sleep wake-up (3), then psn/brn damage (2)."""
+    st = c.g("status", 0)
+    wake = m & (st == SLP) & (c.g("status_time", 0) <= 0)
+    cure_status(c, 0, wake)
+    hurt = m & ((st == PSN) | (st == BRN) | (st == TOX))
+    res = c.vol(0, V_RESIDUAL)
+    mult = jnp.where(res, c.st["vol_residual_counter"][0].astype(I32), 1)
+    d = jnp.maximum(c.g("maxhp", 0).astype(I32) // 16, 1) * mult
+    take_damage(c, 0, d, hurt, sets_last=False)
+
+
+def secondary(c, mv, m):
+    """The move's secondary (chance in /256), on the foe; skipped without a draw for par/brn/frz
+    against a foe sharing the move's type."""
+    tab = c.tab
+    kind = jnp.asarray(tab.m_sec_kind)[mv]
+    code = jnp.asarray(tab.m_sec_status)[mv]
+    mtype = jnp.asarray(tab.m_type)[mv]
+    skip = (kind == SEC_STATUS) & ((code == PAR) | (code == BRN) | (code == FRZ)) & has_type(c, 1, mtype)
+    m = m & (kind > 0) & ~skip
+    hit = m & c.chance(m, jnp.asarray(tab.m_sec_chance)[mv], 256)
+    # status secondary: only onto a healthy foe (no message when it already has one)
+    sm = hit & (kind == SEC_STATUS)
+    recharging_sleep = sm & (code == SLP) & c.vol(1, V_MUSTRECHARGE)
+    ok = set_status(c, 1, code, sm & ((c.g("status", 1) == 0) | recharging_sleep), c.clause)
+    modify_stat(c, 1, 0, 1, 2, ok & (code == BRN))
+    modify_stat(c, 1, 4, 1, 4, ok & (code == PAR))
+    add_flinch(c, 1, hit & (kind == SEC_FLINCH))
+    bm = hit & (kind == SEC_BOOSTS)
+    did = boost(c, 1, jnp.asarray(tab.m_sec_boosts)[mv], bm)
+    reapply_par_brn(c, 1, bm & did)
+
+
+def run_move(c, mv, slot_pp, m):
+    """One move action of the (oriented) side 0. ``mv`` is the move id the queue holds (gen 1:
+    side.lastSelectedMove); ``slot_pp`` is True when PP is paid from lastSelectedMoveSlot."""
+    tab = c.tab
+    ids = tab.ids
+    c.s("sub_fainted", 1, False, m)
+    go = before_move(c, mv, m)
+    aborted = m & ~go
+    after_move_self(c, aborted)  # abortMove -> AfterMoveSelf
+    m = go
+    used = go
+    # PP (runMove): not for a locked move or the charge turn of a two-turn move
+    twoturn = jnp.asarray(tab.m_twoturn)[mv].astype(bool)
+    charging = twoturn & ~c.vol(0, V_TWOTURN)
+    is_struggle = mv == ids["struggle"]
+    pay = m & slot_pp & ~is_struggle & ~(charging)
+    ls = c.g("side_last_selected_move_slot", 0).astype(I32)
+    pp = c.st["move_pp"][0, 0, ls].astype(I32) - 1
+    c.s_idx("move_pp", (0, 0, ls), jnp.where(pp < 0, pp + 64, pp), pay)
+    # useMove
+    c.s("side_last_move", 0, mv, m)
+    c.s("side_last_enemy_move", 0, mv, m)
+    c.s("poke_last_move", 0, mv, m & ~charging)
+    c.st["last_move"] = W(m, mv, c.st["last_move"])
+    # two-turn charge (onTryMove): add twoturnmove and stop
+    c.set_vol(0, V_TWOTURN, True, m & charging)
+    c.s_idx("vol_twoturn_move", (0,), mv, m & charging)
+    release = m & twoturn & ~charging
+    c.set_vol(0, V_TWOTURN, False, release)
+    c.s_idx("vol_twoturn_move", (0,), 0, release)
+    m = m & ~charging
+    c.st["last_damage"] = W(m & ~jnp.asarray(tab.m_skip_lastdamage)[mv].astype(bool), 0, c.st["last_damage"])
+    self_target = jnp.asarray(tab.m_self_target)[mv].astype(bool)
+    foe_hit = try_move_hit_foe(c, mv, m & ~self_target)
+    self_hit = move_hit_self(c, mv, m & self_target)
+    del self_hit
+    # useMove: AfterMove (mustrecharge ends on a KO), then AfterMoveSelf if the target stands
+    foe_alive = c.g("hp", 1) > 0
+    ko = used & ~self_target & ~foe_alive
+    c.set_vol(0, V_MUSTRECHARGE, False, ko)
+    target_alive = jnp.where(self_target, c.g("hp", 0) > 0, foe_alive)
+    after_move_self(c, used & target_alive)
+    return foe_hit
+
+
+def move_hit_self(c, mv, m):
+    """A self-targeting status move (boosts, Recover/Softboiled, Rest, Substitute, Reflect...)."""
+    tab = c.tab
+    fx = jnp.asarray(tab.m_fx)[mv]
+    hp, mx = c.g("hp", 0).astype(I32), c.g("maxhp", 0).astype(I32)
+    # TryHit (move): Substitute / Reflect / Light Screen fail when already up or too weak
+    sub_fail = (fx == FX_SUBSTITUTE) & (c.vol(0, V_SUBSTITUTE) | (4 * hp < mx))
+    refl_fail = (fx == FX_REFLECT) & c.vol(0, V_REFLECT)
+    ls_fail = (fx == FX_LIGHTSCREEN) & c.vol(0, V_LIGHTSCREEN)
+    m = m & ~sub_fail & ~refl_fail & ~ls_fail
+    boosts = jnp.asarray(tab.m_boosts)[mv]
+    has_boosts = jnp.any(boosts != 0)
+    did = boost(c, 0, boosts, m & has_boosts)
+    reapply_par_brn(c, 1, m & has_boosts & did)
+    # volatiles
+    sub_on = m & (fx == FX_SUBSTITUTE)
+    c.set_vol(0, V_SUBSTITUTE, True, sub_on)
+    c.s_idx("vol_substitute_hp", (0,), mx // 4 + 1, sub_on)
+    c.set_vol(0, V_REFLECT, True, m & (fx == FX_REFLECT))
+    c.set_vol(0, V_LIGHTSCREEN, True, m & (fx == FX_LIGHTSCREEN))
+    # onHit
+    c.s("hp", 0, jnp.maximum(hp - mx // 4, 0), sub_on & (mx > 3))
+    blocked_256 = (hp == mx) | (((hp == mx - 255) | (hp == mx - 511)) & (hp % 256 != 0))
+    rec = m & (fx == FX_RECOVER) & ~blocked_256
+    heal(c, 0, mx // 2, rec)
+    rest = m & (fx == FX_REST) & ~blocked_256
+    slept = set_status(c, 0, SLP, rest, c.clause)
+    c.s("status_time", 0, 2, slept)
+    c.s("status_start_time", 0, 2, slept)
+    heal(c, 0, mx, slept)
+    return m
+
+
+def try_move_hit_foe(c, mv, m):
+    """tryMoveHit + moveHit against the foe (side 1). Returns 'the move hit' (damage !== false)."""
+    tab = c.tab
+    mtype = jnp.asarray(tab.m_type)[mv]
+    cat = jnp.asarray(tab.m_cat)[mv]
+    is_status = cat == 2
+    immune, _, _ = type_mods(c, mtype, 1)
+    immune = immune & ~jnp.asarray(tab.m_ignore_imm)[mv].astype(bool)
+    sd = jnp.asarray(tab.m_selfdestruct)[mv].astype(bool)
+    fail = m & immune
+    m = m & ~immune
+    # accuracy (1/256 miss): gen-1 0..255 scale, stages from the same table as stats
+    acc_pct = jnp.asarray(tab.m_acc)[mv]
+    sleep_on_recharge = (jnp.asarray(tab.m_status)[mv] == SLP) & c.vol(1, V_MUSTRECHARGE)
+    always = (acc_pct < 0) | sleep_on_recharge
+    acc = (acc_pct * 255) // 100
+    acc_tab = jnp.asarray(ACC_TABLE, I32)
+    acc = (acc * acc_tab[c.st["boosts"][0, 0, 5].astype(I32) + 6]) // 100
+    acc = (acc * acc_tab[6 - c.st["boosts"][1, 0, 6].astype(I32)]) // 100
+    acc = jnp.clip(acc, 1, 255)
+    hits = always | c.chance(m & ~always, acc, 256)
+    missed = m & ~always & ~hits
+    c.st["last_damage"] = W(missed, 0, c.st["last_damage"])
+    m = m & hits
+    # multi-hit count (sample([2,2,2,3,3,3,4,5]) for 2-5)
+    nhits = jnp.asarray(tab.m_hits)[mv]
+    k = c.draw(m & (nhits == 25), 0, 8)
+    nhits = jnp.where(nhits == 25, jnp.asarray([2, 2, 2, 3, 3, 3, 4, 5], I32)[k], nhits)
+    # ---- moveHit on the foe ----
+    had_sub = c.vol(1, V_SUBSTITUTE)
+    fx = jnp.asarray(tab.m_fx)[mv]
+    boosts = jnp.asarray(tab.m_boosts)[mv]
+    has_boosts = jnp.any(boosts != 0)
+    status_code = jnp.asarray(tab.m_status)[mv]
+    vol = jnp.asarray(tab.m_volatile)[mv]
+    sub_blocks = is_status & ((status_code == PSN) | has_boosts | (vol == 1))
+    blocked = m & had_sub & sub_blocks
+    m_hit = m & ~blocked
+    # damaging move into a Substitute
+    into_sub = m_hit & had_sub & ~is_status
+    dmg0, is_num = get_damage(c, mv, m_hit & ~is_status)
+    counter_fail = m_hit & ~is_status & ~is_num
+    m_hit = m_hit & ~counter_fail
+    into_sub = into_sub & ~counter_fail
+    direct = m_hit & ~had_sub & ~is_status
+    # sub takes the uncapped damage, for every hit; lastDamage = uncapped
+    sub_hp = c.st["vol_substitute_hp"][1].astype(I32)
+    c.st["last_damage"] = W(into_sub, dmg0, c.st["last_damage"])
+    total_sub = jnp.minimum(dmg0 * nhits, sub_hp)  # all hits take the first hit's damage
+    # hits stop when the sub breaks: count hits until broken
+    hits_to_break = jnp.where(dmg0 > 0, (sub_hp + dmg0 - 1) // jnp.maximum(dmg0, 1), 99)
+    used_hits_sub = jnp.minimum(nhits, hits_to_break)
+    del used_hits_sub
+    new_sub = sub_hp - total_sub
+    broke = into_sub & (new_sub <= 0)
+    c.s_idx("vol_substitute_hp", (1,), new_sub, into_sub)
+    remove_sub(c, 1, broke)
+    c.s("sub_fainted", 1, True, broke)
+    sub_stands = into_sub & ~broke
+    # recoil / drain while the sub stands (from the uncapped damage)
+    rn, rd = jnp.asarray(tab.m_recoil_num)[mv], jnp.asarray(tab.m_recoil_den)[mv]
+    drain = jnp.asarray(tab.m_drain)[mv]
+    take_damage(c, 0, jnp.maximum((dmg0 * rn) // jnp.maximum(rd, 1), 1), sub_stands & (rd > 0) & (dmg0 > 0),
+                sets_last=False)
+    dr_amt = jnp.maximum(dmg0 // jnp.maximum(drain, 1), 1)
+    dr = sub_stands & (drain > 0)
+    c.st["last_damage"] = W(dr, dr_amt, c.st["last_damage"])
+    heal(c, 0, dr_amt, dr)
+    # direct damage, hit by hit (gen 1: every hit deals the first hit's damage)
+    hp1 = c.g("hp", 1).astype(I32)
+    dealt_total = jnp.zeros((), I32)
+    for h in range(5):
+        mh = direct & (h < nhits) & (c.g("hp", 1) > 0) & (c.g("hp", 0) > 0)
+        d = jnp.minimum(dmg0, c.g("hp", 1).astype(I32))
+        lost = take_damage_move(c, d, mh)
+        dealt_total = dealt_total + lost
+        rec_m = mh & (rd > 0) & (lost > 0)
+        take_damage(c, 0, jnp.maximum((lost * rn) // jnp.maximum(rd, 1), 1), rec_m, sets_last=False)
+        drm = mh & (drain > 0) & (lost > 0)
+        amt = jnp.maximum(lost // jnp.maximum(drain, 1), 1)
+        c.st["last_damage"] = W(drm, amt, c.st["last_damage"])
+        heal(c, 0, amt, drm)
+    del hp1, dealt_total
+    # status moves on the foe (through a Substitute unless blocked)
+    sm = m_hit & is_status
+    did_boost = boost(c, 1, boosts, sm & has_boosts)
+    boost_fail = sm & has_boosts & ~did_boost
+    reapply_par_brn(c, 1, sm & has_boosts & did_boost)
+    st_m = sm & (status_code > 0)
+    rech_sleep = st_m & (status_code == SLP) & c.vol(1, V_MUSTRECHARGE)
+    healthy = c.g("status", 1) == 0
+    ok = set_status(c, 1, status_code, st_m & (healthy | rech_sleep), c.clause)
+    c.set_vol(1, V_MUSTRECHARGE, False, ok & rech_sleep)
+    modify_stat(c, 1, 0, 1, 2, ok & (status_code == BRN) & ~rech_sleep)
+    modify_stat(c, 1, 4, 1, 4, ok & (status_code == PAR) & ~rech_sleep)
+    add_confusion(c, 1, sm & (vol == 1))
+    # self effects (Hyper Beam recharge) unless the move broke a Substitute
+    recharge = jnp.asarray(tab.m_self_recharge)[mv].astype(bool)
+    c.set_vol(0, V_MUSTRECHARGE, True, m_hit & ~is_status & recharge & ~broke)
+    # secondaries: only on a direct hit that left the foe standing (multi-hit: last hit only)
+    secondary(c, mv, direct & (c.g("hp", 1) > 0))
+    # Explosion / Self-Destruct: the user faints (even on a miss), unless it broke a Substitute
+    boom = (m | missed | fail) & sd & ~broke
+    c.s("hp", 0, 0, boom)
+    hit = m_hit & ~boost_fail
+    # thaw: a fire move with a burn secondary unfreezes its (still frozen) target
+    thaw = hit & (jnp.asarray(tab.m_sec_status)[mv] == BRN) & (c.g("status", 1) == FRZ)
+    cure_status(c, 1, thaw)
+    # MoveFail: Hi Jump Kick crash
+    failed = fail | missed | blocked | counter_fail | boost_fail
+    crash = failed & jnp.asarray(tab.m_crash)[mv].astype(bool)
+    self_damage_quirk(c, 0, jnp.ones((), I32), crash)
+    return hit
+
+
+def take_damage_move(c, d, m):
+    """battle.damage from a move on the foe (sets lastDamage)."""
+    return take_damage(c, 1, d, m, sets_last=True)
+
+
+# ================================================================================================
+# turn structure (battle.ts runAction / turnLoop / endTurn, side.ts commitChoices)
+# ================================================================================================
+def update_tie(c, m):
+    """eachEvent('Update'/'BeforeTurn'): speed-sorting the two actives draws on a tie."""
+    both = (c.g("hp", 0) > 0) & (c.g("hp", 1) > 0)
+    c.draw(m & both & (c.g("speed", 0) == c.g("speed", 1)), 0, 2)
+
+
+def do_switch(c, s, k, m, after_faint):
+    """switchIn of team slot ``k`` (dynamic) into side ``s`` slot 0, then the runSwitch action."""
+    old_alive = c.g("hp", s) > 0
+    clear_volatiles(c, s, m & old_alive)
+    fainted_out = m & ~old_alive
+    c.s("status", s, 0, fainted_out)  # switchIn: a fainted Pokemon leaves with status ''
+    # swap slot 0 and k for every per-Pokemon field of side s
+    for f, x in c.st.items():
+        if f in BATTLE_FIELDS or x.ndim < 2 or x.shape[1] != 6:
+            continue
+        a, b = x[s, 0], jnp.take(x[s], k, axis=0)
+        xs = x[s].at[0].set(W(m, b, a))
+        xs = xs.at[k].set(W(m, a, jnp.take(xs, k, axis=0)))
+        c.st[f] = x.at[s].set(xs)
+    c.s("active_turns", s, 0, m)
+    # insertChoice(runSwitch) refreshes the incoming Pokemon's cached speed
+    c.s("speed", s, c.st["modified_stats"][s, 0, 4], m)
+    return m
+
+
+def run_switch(c, s, m, fainted_this_turn):
+    """runSwitch (gen-4 mod path, gen <= 2 branch): actives forget lastMove, PP slot resets, and
+    a poisoned/burned Pokemon takes 1/16 on entry unless its side had a faint this turn."""
+    for side in (0, 1):
+        c.s("poke_last_move", side, 0, m)
+    c.s_idx("side_last_selected_move_slot", (s,), 0, m)
+    st = c.g("status", s)
+    hurt = m & ~fainted_this_turn & ((st == PSN) | (st == BRN) | (st == TOX))
+    take_damage(c, s, jnp.maximum(c.g("maxhp", s).astype(I32) // 16, 1), hurt, sets_last=False)
+
+
+def process_faints(c, m):
+    """faintMessages + checkWin + checkFainted after an action. Returns (any faint, fainted per side)."""
+    f0 = m & (c.g("hp", 0) <= 0) & (c.g("status", 0) != FNT)
+    f1 = m & (c.g("hp", 1) <= 0) & (c.g("status", 1) != FNT)
+    for s, f in ((0, f0), (1, f1)):
+        clear_volatiles(c, s, f)
+        c.s("status", s, FNT, f)
+    any_f = f0 | f1
+    left = [jnp.sum((c.st["hp"][s] > 0) & (c.st["species"][s] > 0)) for s in (0, 1)]
+    end = any_f & ((left[0] == 0) | (left[1] == 0))
+    winner = jnp.where((left[0] == 0) & (left[1] == 0), 2, jnp.where(left[1] == 0, 0, 1))
+    c.st["ended"] = W(end, True, c.st["ended"])
+    c.st["winner"] = W(end, winner, c.st["winner"])
+    return any_f, f0, f1
+
+
+def commit(c, s, a, m):
+    """side.commitChoices (gen 1) for side s choosing slot ``a``: returns (move id run, pays PP)."""
+    ids = c.tab.ids
+    is_move = a < 4
+    mid = jnp.take(c.st["move_id"][s, 0], jnp.clip(a, 0, 3))
+    ls = c.g("side_last_selected_move_slot", s).astype(I32)
+    slot_id = jnp.take(c.st["move_id"][s, 0], ls)
+    fight = a == A_FIGHT
+    st = c.g("status", s)
+    asleep_frozen = (st == SLP) | (st == FRZ)
+    locked = (a == A_RECHARGE) | (fight & ~asleep_frozen)
+    struggle = a == A_STRUGGLE
+    c.s_idx("side_last_enemy_selected_move", (s,), slot_id, m & fight & asleep_frozen)
+    c.s_idx("side_last_selected_move", (s,), ids["struggle"], m & struggle)
+    c.s_idx("side_last_enemy_selected_move", (s,), ids["struggle"], m & struggle)
+    c.s_idx("side_last_selected_move", (s,), mid, m & is_move)
+    c.s_idx("side_last_selected_move_slot", (s,), a, m & is_move)
+    c.s_idx("side_last_move", (s,), mid, m & is_move)
+    c.s_idx("side_last_enemy_selected_move", (s,), mid, m & is_move)
+    c.s_idx("side_last_enemy_selected_move", (s,), slot_id, m & locked)
+    run = c.g("side_last_selected_move", s)
+    return run, m & (is_move | locked)
+
+
+def priority_of(c, mv):
+    return jnp.asarray(c.tab.m_prio)[mv]
+
+
+def turn(c, a):
+    """A full turn from a 'move' request: commit, sort, beforeTurn, both actions, residual, end."""
+    is_sw = [(a[s] >= 4) & (a[s] <= 9) for s in (0, 1)]
+    mv, pays = [], []
+    for s in (0, 1):
+        r, p = commit(c, s, a[s], ~is_sw[s])
+        mv.append(r)
+        pays.append(p)
+    # commitChoices: updateSpeed for both actives
+    for s in (0, 1):
+        c.s("speed", s, c.st["modified_stats"][s, 0, 4], jnp.ones((), bool))
+    # queue sort: switches (order 103) before moves (200); then priority, speed; tie -> shuffle
+    order = [jnp.where(is_sw[s], 103, 200) for s in (0, 1)]
+    prio = [jnp.where(is_sw[s], 0, priority_of(c, mv[s])) for s in (0, 1)]
+    spd = [c.g("speed", s).astype(I32) for s in (0, 1)]
+    p2_first = (order[1] < order[0]) | ((order[1] == order[0]) & (
+        (prio[1] > prio[0]) | ((prio[1] == prio[0]) & (spd[1] > spd[0]))))
+    tie = (order[1] == order[0]) & (prio[1] == prio[0]) & (spd[1] == spd[0])
+    t = c.draw(tie, 0, 2)
+    p2_first = jnp.where(tie, t == 1, p2_first)
+    # beforeTurn action: eachEvent('BeforeTurn') then the post-action Update
+    on = ~c.st["ended"]
+    update_tie(c, on)
+    update_tie(c, on)
+    faint_any = jnp.zeros((), bool)
+    faint_side = [jnp.zeros((), bool), jnp.zeros((), bool)]
+    for k in (0, 1):
+        first = jnp.where(p2_first, 1, 0) if k == 0 else jnp.where(p2_first, 0, 1)
+        flipped = first == 1
+        c.st = jax.tree.map(lambda x, y: jnp.where(flipped, x, y), flip(c.st), c.st)
+        sw = jnp.where(flipped, is_sw[1], is_sw[0])
+        act = jnp.where(flipped, a[1], a[0])
+        mid = jnp.where(flipped, mv[1], mv[0])
+        pay = jnp.where(flipped, pays[1], pays[0])
+        live = on & ~faint_any & (c.g("hp", 0) > 0)
+        fs_own = jnp.where(flipped, faint_side[1], faint_side[0])
+        # switch action, its Update, then the runSwitch action and its Update
+        msw = live & sw
+        do_switch(c, 0, jnp.clip(act - 4, 0, 5), msw, fs_own)
+        update_tie(c, msw)
+        run_switch(c, 0, msw, fs_own)
+        # move action
+        mm = live & ~sw
+        run_move(c, mid, pay, mm)
+        f_any, f0, f1 = process_faints(c, live)
+        fa0 = jnp.where(flipped, f1, f0)
+        fa1 = jnp.where(flipped, f0, f1)
+        c.st = jax.tree.map(lambda x, y: jnp.where(flipped, x, y), flip(c.st), c.st)
+        faint_side = [faint_side[0] | fa0, faint_side[1] | fa1]
+        faint_any = faint_any | f_any
+        update_tie(c, live & ~f_any & ~c.st["ended"])
+    # residual: updateSpeed, flinch expires, Update
+    res = on & ~faint_any & ~c.st["ended"]
+    for s in (0, 1):
+        c.s("speed", s, c.st["modified_stats"][s, 0, 4], res)
+        c.set_vol(s, V_FLINCH, False, res)
+    update_tie(c, res)
+    end_turn(c, res)
+    request_switches(c, faint_any & ~c.st["ended"], faint_side)
+
+
+def end_turn(c, m):
+    c.st["turn"] = W(m, c.st["turn"] + 1, c.st["turn"])
+    for s in (0, 1):
+        alive = m & (c.g("hp", s) > 0)
+        c.s("active_turns", s, c.g("active_turns", s) + 1, alive)
+        c.s_idx("request", (s,), 1, m & ~c.st["ended"])
+    c.st["request"] = W(c.st["ended"], 0, c.st["request"])
+
+
+def request_switches(c, m, fainted):
+    for s in (0, 1):
+        c.s_idx("request", (s,), jnp.where(fainted[s], 2, 0), m)
+
+
+def forced_switch(c, a):
+    """A 'switch' request: the sides replacing a fainted active switch in, then endTurn."""
+    sw = [c.st["request"][s] == 2 for s in (0, 1)]
+    for s in (0, 1):  # commitChoices: updateSpeed of the (unfainted) actives
+        c.s("speed", s, c.st["modified_stats"][s, 0, 4], c.g("hp", s) > 0)
+    # both switching: order by the fainted Pokemon's getActionSpeed, ties shuffled
+    spd = [c.st["modified_stats"][s, 0, 4].astype(I32) for s in (0, 1)]
+    both = sw[0] & sw[1]
+    tie = both & (spd[0] == spd[1])
+    t = c.draw(tie, 0, 2)
+    p2_first = jnp.where(tie, t == 1, spd[1] > spd[0])
+    for k in (0, 1):
+        side_k = jnp.where(both, jnp.where(p2_first, 1 - k, k), jnp.where(sw[1], 1, 0))
+        on = jnp.ones((), bool) if k == 0 else both
+        flipped = side_k == 1
+        c.st = jax.tree.map(lambda x, y: jnp.where(flipped, x, y), flip(c.st), c.st)
+        act = jnp.where(flipped, a[1], a[0])
+        do_switch(c, 0, jnp.clip(act - 4, 0, 5), on, jnp.ones((), bool))
+        update_tie(c, on)
+        run_switch(c, 0, on, jnp.ones((), bool))
+        update_tie(c, on)
+        c.st = jax.tree.map(lambda x, y: jnp.where(flipped, x, y), flip(c.st), c.st)
+    end_turn(c, jnp.ones((), bool))
+
+
+def clause_none(c, s, code, m):
+    return m
+
+
+def make_step(tab: Tables, kind: int = P.SODIUM, debug: bool = False, clause=clause_none):
+    """Build ``step(state, actions) -> (state, tape)`` for one PRNG kind (static)."""
+
+    def step(st, actions):
+        actions = jnp.asarray(actions, I32)
+        tape = (jnp.zeros((TAPE_LEN, 3), I32), jnp.zeros((), I32)) if debug else None
+        c_turn = Ctx(st, tab, kind, tape)
+        c_turn.clause = clause
+        is_turn = (st["request"][0] == 1) | (st["request"][1] == 1)
+        live = ~st["ended"]
+
+        def run_turn(_):
+            c = Ctx(st, tab, kind, tape)
+            c.clause = clause
+            turn(c, actions)
+            return c.st, c.tape
+
+        def run_forced(_):
+            c = Ctx(st, tab, kind, tape)
+            c.clause = clause
+            forced_switch(c, actions)
+            return c.st, c.tape
+
+        st2, tape2 = jax.lax.cond(is_turn, run_turn, run_forced, None)
+        st2 = jax.tree.map(lambda new, old: jnp.where(live, new, old), st2, st)
+        return st2, tape2
+
+    return step

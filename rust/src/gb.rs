@@ -1,0 +1,1580 @@
+//! The motherboard and SM83 CPU, following PyBoy 2.8.1's timing model: the coordinator
+//! runs the CPU in batches up to the next timer/LCD/serial/sound event, the CPU checks
+//! interrupts only at the start of a batch, and components are caught up lazily to the
+//! CPU's cycle count when their registers are touched.
+
+use crate::cart::Cartridge;
+use crate::lcd::Lcd;
+use crate::serial::Serial;
+use crate::sound::Sound;
+use crate::state::{StateReader, StateWriter, MAGIC, VERSION};
+use crate::timer::Timer;
+use crate::{INTR_JOYPAD, INTR_SERIAL, INTR_TIMER, MAX_CYCLES};
+
+pub const FLAG_Z: u8 = 0x80;
+pub const FLAG_N: u8 = 0x40;
+pub const FLAG_H: u8 = 0x20;
+pub const FLAG_C: u8 = 0x10;
+
+/// Instruction lengths as the reference's fetch uses them (0 = illegal, 0xDB = its BRK).
+pub const OPCODE_LENGTHS: [u8; 256] = [
+    1, 3, 1, 1, 1, 1, 2, 1, 3, 1, 1, 1, 1, 1, 2, 1, // 0x
+    2, 3, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 2, 1, // 1x
+    2, 3, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 2, 1, // 2x
+    2, 3, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 2, 1, // 3x
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, // 4x
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, // 5x
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, // 6x
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, // 7x
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, // 8x
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, // 9x
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, // Ax
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, // Bx
+    1, 1, 3, 3, 3, 1, 2, 1, 1, 1, 3, 1, 3, 3, 2, 1, // Cx
+    1, 1, 3, 0, 3, 1, 2, 1, 1, 1, 3, 1, 3, 0, 2, 1, // Dx
+    2, 1, 1, 0, 0, 1, 2, 1, 2, 1, 3, 0, 0, 0, 2, 1, // Ex
+    2, 1, 1, 1, 0, 1, 2, 1, 2, 1, 3, 1, 0, 0, 2, 1, // Fx
+];
+
+/// Opcodes the reference cannot execute (it spins forever on them); 0xDB is its breakpoint.
+pub fn is_illegal(op: u8) -> bool {
+    matches!(op, 0xD3 | 0xDB | 0xDD | 0xE3 | 0xE4 | 0xEB | 0xEC | 0xED | 0xF4 | 0xFC | 0xFD)
+}
+
+/// A tiny boot ROM (project-built, see rust/README.md): sets the documented DMG post-boot
+/// registers, BGP=FC, LCDC=91, then unmaps itself with LDH (0x50),A at 0xFE.
+pub fn default_boot_rom() -> [u8; 256] {
+    let mut b = [0u8; 256];
+    let code: [u8; 28] = [
+        0x31, 0xFE, 0xFF, // LD SP,$FFFE
+        0x3E, 0xFC, 0xE0, 0x47, // LD A,$FC; LDH (BGP),A
+        0x3E, 0x91, 0xE0, 0x40, // LD A,$91; LDH (LCDC),A
+        0x01, 0xB0, 0x01, 0xC5, 0xF1, // LD BC,$01B0; PUSH BC; POP AF
+        0x01, 0x13, 0x00, // LD BC,$0013
+        0x11, 0xD8, 0x00, // LD DE,$00D8
+        0x21, 0x4D, 0x01, // LD HL,$014D
+        0xC3, 0xFE, 0x00, // JP $00FE
+    ];
+    b[..code.len()].copy_from_slice(&code);
+    b[0xFE] = 0xE0; // LDH ($50),A with A=1
+    b[0xFF] = 0x50;
+    b
+}
+
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+pub struct Registers {
+    pub a: u8,
+    pub f: u8,
+    pub b: u8,
+    pub c: u8,
+    pub d: u8,
+    pub e: u8,
+    pub hl: u16,
+    pub sp: u16,
+    pub pc: u16,
+}
+
+#[derive(Clone)]
+pub struct GameBoy {
+    // CPU
+    pub r: Registers,
+    pub ime: bool,
+    pub ie_delay: u8,
+    pub halted: bool,
+    pub halted_during_ei: bool,
+    pub stopped: bool,
+    pub int_queued: bool,
+    pub if_reg: u8,
+    pub ie_reg: u8,
+    pub cycles: i64,
+    pub bail: bool,
+    pub mao: u8,
+    /// Set when the CPU met an opcode the reference cannot execute (it would hang).
+    pub illegal: Option<(u16, u8)>,
+    // Motherboard
+    pub cart: Cartridge,
+    pub boot: [u8; 256],
+    pub bootrom_enabled: bool,
+    pub wram: Box<[u8; 0x2000]>,
+    pub hram: [u8; 0x7F],
+    pub unusable: [u8; 0x60],
+    pub io_ports: [u8; 0x4C],
+    pub lcd: Lcd,
+    pub timer: Timer,
+    pub serial: Serial,
+    pub sound: Sound,
+    pub joy_directional: u8,
+    pub joy_standard: u8,
+    /// PyBoy's serial capture: a 1 KiB ring whose count wraps (bytes since the last read).
+    pub serial_buffer: [u8; 1024],
+    pub serial_count: u16,
+    pub oam_dma_active: bool,
+    pub oam_dma_reading: bool,
+    pub oam_dma_source: u8,
+    pub oam_dma_index: u8,
+    pub oam_dma_start_cycle: i64,
+    pub frame_count: u64,
+    pub buttons: u8,
+}
+
+/// Button bit order for masks: right, left, up, down, a, b, select, start = bits 0..7.
+pub const BUTTON_NAMES: [&str; 8] = ["right", "left", "up", "down", "a", "b", "select", "start"];
+
+impl GameBoy {
+    pub fn new(rom: &[u8], boot_rom: Option<&[u8]>, sound_emulated: bool) -> Result<GameBoy, String> {
+        let cart = Cartridge::new(rom)?;
+        if rom[0x143] & 0x80 != 0 {
+            // PyBoy would pick CGB mode for this header unless told cgb=False; we are DMG only.
+        }
+        let boot = match boot_rom {
+            None => default_boot_rom(),
+            Some(b) => {
+                if b.len() != 256 {
+                    return Err(format!(
+                        "boot ROM must be 256 bytes (a DMG boot ROM), got {}; pass None to use the built-in one",
+                        b.len()
+                    ));
+                }
+                let mut a = [0u8; 256];
+                a.copy_from_slice(b);
+                a
+            }
+        };
+        Ok(GameBoy {
+            r: Registers::default(),
+            ime: false,
+            ie_delay: 0,
+            halted: false,
+            halted_during_ei: false,
+            stopped: false,
+            int_queued: false,
+            if_reg: 0,
+            ie_reg: 0,
+            cycles: 0,
+            bail: false,
+            mao: 0,
+            illegal: None,
+            cart,
+            boot,
+            bootrom_enabled: true,
+            wram: Box::new([0; 0x2000]),
+            hram: [0; 0x7F],
+            unusable: [0; 0x60],
+            io_ports: [0; 0x4C],
+            lcd: Lcd::new(),
+            timer: Timer::default(),
+            serial: Serial::default(),
+            sound: Sound::new(sound_emulated),
+            joy_directional: 0x0F,
+            joy_standard: 0x0F,
+            serial_buffer: [0; 1024],
+            serial_count: 0,
+            oam_dma_active: false,
+            oam_dma_reading: false,
+            oam_dma_source: 0,
+            oam_dma_index: 0,
+            oam_dma_start_cycle: 0,
+            frame_count: 0,
+            buttons: 0,
+        })
+    }
+
+    // ------------------------------------------------------------------ registers
+
+    #[inline(always)]
+    fn h(&self) -> u8 {
+        (self.r.hl >> 8) as u8
+    }
+    #[inline(always)]
+    fn l(&self) -> u8 {
+        self.r.hl as u8
+    }
+    #[inline(always)]
+    fn set_h(&mut self, v: u8) {
+        self.r.hl = (self.r.hl & 0x00FF) | ((v as u16) << 8);
+    }
+    #[inline(always)]
+    fn set_l(&mut self, v: u8) {
+        self.r.hl = (self.r.hl & 0xFF00) | v as u16;
+    }
+    #[inline(always)]
+    fn bc(&self) -> u16 {
+        ((self.r.b as u16) << 8) | self.r.c as u16
+    }
+    #[inline(always)]
+    fn de(&self) -> u16 {
+        ((self.r.d as u16) << 8) | self.r.e as u16
+    }
+    #[inline(always)]
+    fn set_bc(&mut self, v: u16) {
+        self.r.b = (v >> 8) as u8;
+        self.r.c = v as u8;
+    }
+    #[inline(always)]
+    fn set_de(&mut self, v: u16) {
+        self.r.d = (v >> 8) as u8;
+        self.r.e = v as u8;
+    }
+
+    /// Register by the opcode's 3-bit index (6 = (HL) is handled by callers).
+    #[inline(always)]
+    fn reg(&self, i: u8) -> u8 {
+        match i {
+            0 => self.r.b,
+            1 => self.r.c,
+            2 => self.r.d,
+            3 => self.r.e,
+            4 => self.h(),
+            5 => self.l(),
+            _ => self.r.a,
+        }
+    }
+    #[inline(always)]
+    fn set_reg(&mut self, i: u8, v: u8) {
+        match i {
+            0 => self.r.b = v,
+            1 => self.r.c = v,
+            2 => self.r.d = v,
+            3 => self.r.e = v,
+            4 => self.set_h(v),
+            5 => self.set_l(v),
+            _ => self.r.a = v,
+        }
+    }
+
+    #[inline(always)]
+    pub fn set_interrupt_flag(&mut self, flag: u8) {
+        self.if_reg |= flag;
+    }
+
+    #[inline(always)]
+    fn now(&self) -> u64 {
+        self.cycles as u64
+    }
+
+    // ------------------------------------------------------------------ bus
+
+    /// A CPU-side read (PyBoy's `Motherboard.getitem`), with its side effects.
+    pub fn read(&mut self, addr: u16) -> u8 {
+        match addr {
+            0x0000..=0x3FFF => {
+                if self.bootrom_enabled && addr <= 0xFF {
+                    self.boot[addr as usize]
+                } else {
+                    self.cart.read_rom_low(addr)
+                }
+            }
+            0x4000..=0x7FFF => self.cart.read_rom_high(addr),
+            0x8000..=0x9FFF => {
+                if self.mao != 0 {
+                    let f = self.lcd.tick(self.now() + self.mao as u64);
+                    self.if_reg |= f;
+                    let l = &self.lcd;
+                    if l.lcd_enable()
+                        && (l.stat.mode == 3
+                            || (l.stat.mode == 2 && l.clock <= l.clock_target && l.clock_target - l.clock <= 4))
+                    {
+                        return 0xFF;
+                    }
+                }
+                self.lcd.vram[(addr - 0x8000) as usize]
+            }
+            0xA000..=0xBFFF => self.cart.read_ram(addr),
+            0xC000..=0xDFFF => self.wram[(addr - 0xC000) as usize],
+            0xE000..=0xFDFF => self.read(addr - 0x2000),
+            0xFE00..=0xFE9F => self.read_oam(addr),
+            0xFEA0..=0xFEFF => self.unusable[(addr - 0xFEA0) as usize],
+            _ => self.read_io(addr),
+        }
+    }
+
+    fn read_oam(&mut self, addr: u16) -> u8 {
+        if self.mao != 0 && !self.oam_dma_reading {
+            let f = self.lcd.tick(self.now() + self.mao as u64);
+            self.if_reg |= f;
+            if self.lcd.lcd_enable()
+                && (self.lcd.stat.mode == 2 || self.lcd.stat.mode == 3 || self.lcd.is_startup_mode2_delay())
+            {
+                return 0xFF;
+            }
+        }
+        if self.oam_dma_active && !self.oam_dma_reading {
+            self.sync_oam_dma(self.mao);
+        }
+        let mao = self.mao as i64;
+        let mut dma_started = self.cycles + mao >= self.oam_dma_start_cycle;
+        if self.oam_dma_active && !self.oam_dma_reading && dma_started && self.r.hl == addr {
+            self.sync_oam_dma(self.mao.max(4));
+            dma_started = self.cycles + mao >= self.oam_dma_start_cycle;
+        }
+        if self.oam_dma_active && dma_started && !self.oam_dma_reading {
+            return 0xFF;
+        }
+        self.lcd.oam[(addr - 0xFE00) as usize]
+    }
+
+    pub fn read_io(&mut self, addr: u16) -> u8 {
+        if self.oam_dma_active && !self.oam_dma_reading {
+            self.sync_oam_dma(self.mao);
+        }
+        match addr {
+            0xFF00 => self.io_ports[0],
+            0xFF01 | 0xFF02 => {
+                if self.serial.tick(self.now()) {
+                    self.if_reg |= INTR_SERIAL;
+                }
+                if addr == 0xFF01 {
+                    self.serial.sb
+                } else {
+                    self.serial.sc
+                }
+            }
+            0xFF03 => 0xFF,
+            0xFF04..=0xFF07 => {
+                if self.timer.tick(self.now()) {
+                    self.if_reg |= INTR_TIMER;
+                }
+                match addr {
+                    0xFF04 => self.timer.div as u8,
+                    0xFF05 => self.timer.read_tima(),
+                    0xFF06 => self.timer.tma as u8,
+                    _ => self.timer.tac as u8 | 0b1111_1000,
+                }
+            }
+            0xFF08..=0xFF0E => 0xFF,
+            0xFF0F => self.if_reg | 0b1110_0000,
+            0xFF10..=0xFF3F => {
+                self.sound.tick(self.now());
+                self.sound.read((addr - 0xFF10) as usize)
+            }
+            0xFF40..=0xFF4B => {
+                let f = self.lcd.tick(self.now() + self.mao as u64);
+                self.if_reg |= f;
+                let l = &mut self.lcd;
+                match addr {
+                    0xFF40 => l.lcdc,
+                    0xFF41 => {
+                        let mut v = l.stat.value;
+                        if l.stat_mode_override {
+                            l.stat_mode_override = false;
+                            v &= 0b1111_1100;
+                        }
+                        v
+                    }
+                    0xFF42 => l.scy,
+                    0xFF43 => l.scx,
+                    0xFF44 => l.ly,
+                    0xFF45 => l.lyc,
+                    0xFF46 => self.oam_dma_source,
+                    0xFF47 => l.bgp,
+                    0xFF48 => l.obp0,
+                    0xFF49 => l.obp1,
+                    0xFF4A => l.wy,
+                    _ => l.wx,
+                }
+            }
+            0xFF4C..=0xFF7F => 0xFF,
+            0xFF80..=0xFFFE => self.hram[(addr - 0xFF80) as usize],
+            _ => self.ie_reg,
+        }
+    }
+
+    /// A CPU-side write (PyBoy's `Motherboard.setitem`).
+    pub fn write(&mut self, addr: u16, value: u8) {
+        match addr {
+            0x0000..=0x7FFF => {
+                self.cart.write(addr, value);
+                self.bail = true;
+            }
+            0x8000..=0x9FFF => {
+                if self.mao != 0 {
+                    let f = self.lcd.tick(self.now() + self.mao as u64);
+                    self.if_reg |= f;
+                    if self.lcd.lcd_enable() && self.lcd.stat.mode == 3 {
+                        return;
+                    }
+                }
+                self.lcd.vram[(addr - 0x8000) as usize] = value;
+            }
+            0xA000..=0xBFFF => self.cart.write(addr, value),
+            0xC000..=0xDFFF => self.wram[(addr - 0xC000) as usize] = value,
+            0xE000..=0xFDFF => self.write(addr - 0x2000, value),
+            0xFE00..=0xFE9F => {
+                if self.mao != 0 {
+                    let f = self.lcd.tick(self.now() + self.mao as u64);
+                    self.if_reg |= f;
+                    let l = &self.lcd;
+                    let open_startup =
+                        l.first_frame && l.clock <= l.clock_target && l.clock_target - l.clock <= 4;
+                    if l.lcd_enable() && (l.stat.mode == 3 || (l.stat.mode == 2 && !open_startup)) {
+                        return;
+                    }
+                }
+                if self.oam_dma_active && !self.oam_dma_reading {
+                    self.sync_oam_dma(self.mao);
+                }
+                if !self.oam_dma_active {
+                    self.lcd.oam[(addr - 0xFE00) as usize] = value;
+                }
+            }
+            0xFEA0..=0xFEFF => self.unusable[(addr - 0xFEA0) as usize] = value,
+            _ => self.write_io(addr, value),
+        }
+    }
+
+    pub fn write_io(&mut self, addr: u16, value: u8) {
+        if self.oam_dma_active && !self.oam_dma_reading {
+            self.sync_oam_dma(self.mao);
+        }
+        match addr {
+            0xFF00..=0xFF4B => {
+                match addr {
+                    0xFF00 => self.io_ports[0] = self.joypad_pull(value),
+                    0xFF01 | 0xFF02 => {
+                        if self.serial.tick(self.now()) {
+                            self.if_reg |= INTR_SERIAL;
+                        }
+                        if addr == 0xFF01 {
+                            self.serial_buffer[self.serial_count as usize] = value;
+                            self.serial_count = (self.serial_count + 1) & 0x3FF;
+                            self.serial.set_sb(value);
+                        } else {
+                            self.serial.set_sc(value);
+                        }
+                    }
+                    0xFF04..=0xFF07 => {
+                        if self.timer.tick(self.now()) {
+                            self.if_reg |= INTR_TIMER;
+                        }
+                        match addr {
+                            0xFF04 => {
+                                let edge = self.timer.div & 0x10 != 0;
+                                self.sound.tick(self.now());
+                                if edge {
+                                    self.sound.apu_poweron_after_div_write = true;
+                                }
+                                self.sound.div_write(edge);
+                                self.timer.reset();
+                            }
+                            0xFF05 => self.timer.write_tima(value),
+                            0xFF06 => self.timer.write_tma(value),
+                            _ => self.timer.write_tac(value),
+                        }
+                    }
+                    0xFF0F => self.if_reg = value & 0x1F,
+                    0xFF10..=0xFF3F => {
+                        self.sound.tick(self.now());
+                        if addr == 0xFF26 && value & 0x80 != 0 && self.sound.poweron == 0 {
+                            self.sound.div_apu_counter =
+                                if self.sound.apu_poweron_after_div_write && self.timer.div & 0x10 != 0 {
+                                    2
+                                } else {
+                                    0
+                                };
+                        }
+                        self.sound.write((addr - 0xFF10) as usize, value);
+                        if addr == 0xFF14 {
+                            self.sound.apu_poweron_after_div_write = false;
+                        }
+                        if addr == 0xFF26 && value & 0x80 != 0 && self.sound.div_apu_counter != 0 {
+                            self.sound.div_apu = 1;
+                            let to_edge = 0x2000 - (self.timer.div_counter & 0x1FFF);
+                            self.sound.cycles_target_512hz = (self.sound.cycles + to_edge) as f64;
+                        }
+                    }
+                    0xFF40..=0xFF4B => {
+                        let f = self.lcd.tick(self.now());
+                        self.if_reg |= f;
+                        match addr {
+                            0xFF40 => {
+                                let f = self.lcd.set_lcdc(value);
+                                self.if_reg |= f;
+                            }
+                            0xFF41 => {
+                                let f = self.lcd.stat.set(value);
+                                self.if_reg |= f;
+                            }
+                            0xFF42 => self.lcd.scy = value,
+                            0xFF43 => self.lcd.scx = value,
+                            0xFF44 => return, // read-only, and no bail
+                            0xFF45 => {
+                                self.lcd.lyc = value;
+                                if self.lcd.lcd_enable() {
+                                    let f = self.lcd.stat.update_lyc(self.lcd.lyc, self.lcd.ly);
+                                    self.if_reg |= f;
+                                } else {
+                                    self.lcd.lyc_changed_while_disabled = true;
+                                }
+                            }
+                            0xFF46 => self.transfer_dma(value),
+                            0xFF47 => self.lcd.bgp = value,
+                            0xFF48 => self.lcd.obp0 = value,
+                            0xFF49 => self.lcd.obp1 = value,
+                            0xFF4A => self.lcd.wy = value,
+                            _ => self.lcd.wx = value,
+                        }
+                    }
+                    _ => self.io_ports[(addr - 0xFF00) as usize] = value,
+                }
+                self.bail = true;
+            }
+            0xFF4C..=0xFF7F => {
+                if self.bootrom_enabled && addr == 0xFF50 && (value == 0x01 || value == 0x11) {
+                    self.bootrom_enabled = false;
+                    self.bail = true;
+                }
+            }
+            0xFF80..=0xFFFE => self.hram[(addr - 0xFF80) as usize] = value,
+            _ => {
+                self.ie_reg = value;
+                self.bail = true;
+            }
+        }
+    }
+
+    fn joypad_pull(&self, value: u8) -> u8 {
+        let p14 = (value >> 4) & 1;
+        let p15 = (value >> 5) & 1;
+        let mut byte = value | 0b1100_1111;
+        if p14 == 1 && p15 == 1 {
+            byte = 0x0F;
+        } else if p14 == 0 && p15 == 0 {
+        } else if p14 == 0 {
+            byte &= self.joy_directional;
+        } else {
+            byte &= self.joy_standard;
+        }
+        byte | 0b1100_0000
+    }
+
+    fn transfer_dma(&mut self, src: u8) {
+        self.oam_dma_start_cycle =
+            if self.oam_dma_active && self.oam_dma_index == 0 { self.cycles + 8 } else { self.cycles + 12 };
+        self.oam_dma_active = true;
+        self.oam_dma_reading = false;
+        self.oam_dma_source = src;
+        self.oam_dma_index = 0;
+    }
+
+    fn sync_oam_dma(&mut self, mao: u8) {
+        if !self.oam_dma_active || self.oam_dma_reading {
+            return;
+        }
+        let elapsed = self.cycles + mao as i64 - self.oam_dma_start_cycle;
+        if elapsed < 4 {
+            return;
+        }
+        let target = (elapsed / 4).min(0xA0) as u8;
+        while self.oam_dma_index < target {
+            self.oam_dma_reading = true;
+            let mut source = self.oam_dma_source;
+            if source >= 0xFE {
+                source -= 0x20;
+            }
+            let v = self.read(((source as u16) << 8) | self.oam_dma_index as u16);
+            self.oam_dma_reading = false;
+            self.lcd.oam[self.oam_dma_index as usize] = v;
+            self.oam_dma_index += 1;
+        }
+        if self.oam_dma_index == 0xA0 {
+            self.oam_dma_active = false;
+        }
+    }
+
+    /// Bytes written to SB since the last call, then reset (PyBoy's `_serial()`; the ring
+    /// holds at most 1023 bytes, as in the reference).
+    pub fn take_serial(&mut self) -> Vec<u8> {
+        let out = self.serial_buffer[..self.serial_count as usize].to_vec();
+        self.serial_count = 0;
+        out
+    }
+
+    // ------------------------------------------------------------------ joypad
+
+    /// Apply a full button mask (bit order of BUTTON_NAMES); raises the joypad interrupt when a
+    /// button goes from released to pressed, like PyBoy's key events.
+    pub fn set_buttons(&mut self, mask: u8) {
+        let old_d = self.joy_directional;
+        let old_s = self.joy_standard;
+        self.joy_directional = !mask & 0x0F;
+        self.joy_standard = !(mask >> 4) & 0x0F;
+        self.buttons = mask;
+        if ((old_d ^ self.joy_directional) & old_d) != 0 || ((old_s ^ self.joy_standard) & old_s) != 0 {
+            self.if_reg |= INTR_JOYPAD;
+        }
+    }
+
+    // ------------------------------------------------------------------ CPU core
+
+    fn check_interrupts(&mut self) -> bool {
+        if self.int_queued || self.ie_delay != 0 {
+            return false;
+        }
+        let raised = self.if_reg & self.ie_reg & 0x1F;
+        if raised != 0 {
+            if self.halted && !self.halted_during_ei {
+                self.r.pc = self.r.pc.wrapping_add(1);
+            }
+            self.halted_during_ei = false;
+            if self.ime {
+                self.handle_interrupt();
+            }
+            self.int_queued = true;
+            true
+        } else {
+            self.int_queued = false;
+            false
+        }
+    }
+
+    fn handle_interrupt(&mut self) -> bool {
+        let pc = self.r.pc;
+        self.write(self.r.sp.wrapping_sub(1), (pc >> 8) as u8);
+        let raised = self.if_reg & self.ie_reg & 0x1F;
+        if raised == 0 {
+            // The high push overwrote IE and cancelled the dispatch.
+            self.r.pc = 0;
+            self.ime = false;
+            return false;
+        }
+        let bit = raised.trailing_zeros() as u8;
+        let flag = 1u8 << bit;
+        let vector = 0x40 + 8 * bit as u16;
+        self.if_reg ^= flag;
+        self.write(self.r.sp.wrapping_sub(2), pc as u8);
+        self.r.sp = self.r.sp.wrapping_sub(2);
+        self.r.pc = vector;
+        self.cycles += 20;
+        self.ime = false;
+        true
+    }
+
+    /// PyBoy's `CPU.tick(cycles_target)`: one batch.
+    fn cpu_tick(&mut self, cycles_target: i64) {
+        let target = self.cycles + cycles_target;
+        if self.check_interrupts() {
+            self.halted = false;
+        }
+        if self.halted && self.int_queued {
+            self.halted = false;
+            self.r.pc = self.r.pc.wrapping_add(1);
+        } else if self.halted {
+            self.cycles += cycles_target;
+        }
+        self.int_queued = false;
+        self.bail = false;
+        while self.cycles < target {
+            self.fetch_and_execute();
+            if self.bail {
+                break;
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn fetch_and_execute(&mut self) {
+        let pc = self.r.pc;
+        let (op, b1, b2);
+        if !self.bootrom_enabled && (pc as u32) + 2 < 0x8000 {
+            // The reference reads ROM directly here: bank "low" below 0x3FFE, else the
+            // switchable bank at pc - 0x4000 (which, unchecked, reaches into the previous bank).
+            let cart = &self.cart;
+            let flat = if pc < 0x3FFE {
+                (cart.rombank_selected_low * 0x4000 + pc as usize) as isize
+            } else {
+                (cart.rombank_selected * 0x4000) as isize + pc as isize - 0x4000
+            };
+            match usize::try_from(flat).ok().and_then(|f| cart.rom.get(f..f + 3)) {
+                Some(s) => {
+                    op = s[0];
+                    b1 = s[1];
+                    b2 = s[2];
+                }
+                None => {
+                    op = cart.rom_byte(0, flat);
+                    b1 = cart.rom_byte(0, flat + 1);
+                    b2 = cart.rom_byte(0, flat + 2);
+                }
+            }
+        } else {
+            self.mao = 0;
+            op = self.read(pc);
+            let len = OPCODE_LENGTHS[op as usize];
+            b1 = if op == 0xCB || len >= 2 {
+                self.mao = 4;
+                self.read(pc.wrapping_add(1))
+            } else {
+                0
+            };
+            b2 = if len == 3 {
+                self.mao = 8;
+                self.read(pc.wrapping_add(2))
+            } else {
+                0
+            };
+            self.mao = 0;
+        }
+        if op == 0xCB {
+            self.execute_cb(b1);
+        } else {
+            self.execute(op, b1, b2);
+        }
+        if self.ie_delay != 0 {
+            self.ie_delay -= 1;
+            if self.ie_delay == 0 {
+                self.ime = true;
+                self.bail = self.if_reg & self.ie_reg & 0x1F != 0;
+            }
+        }
+    }
+
+    // ALU helpers: each sets F exactly as the reference's generated code does.
+    #[inline(always)]
+    fn alu(&mut self, op: u8, b: u8) {
+        let a = self.r.a;
+        let f = self.r.f;
+        match op {
+            0 | 1 => {
+                let c = if op == 1 && f & FLAG_C != 0 { 1 } else { 0 };
+                let t = a as u16 + b as u16 + c;
+                let mut fl = 0;
+                if t & 0xFF == 0 {
+                    fl |= FLAG_Z;
+                }
+                if (a & 0xF) as u16 + (b & 0xF) as u16 + c > 0xF {
+                    fl |= FLAG_H;
+                }
+                if t > 0xFF {
+                    fl |= FLAG_C;
+                }
+                self.r.f = fl;
+                self.r.a = t as u8;
+            }
+            2 | 3 | 7 => {
+                let c = if op == 3 && f & FLAG_C != 0 { 1 } else { 0 };
+                let t = a as i16 - b as i16 - c;
+                let mut fl = FLAG_N;
+                if t & 0xFF == 0 {
+                    fl |= FLAG_Z;
+                }
+                if (a & 0xF) as i16 - (b & 0xF) as i16 - c < 0 {
+                    fl |= FLAG_H;
+                }
+                if t < 0 {
+                    fl |= FLAG_C;
+                }
+                self.r.f = fl;
+                if op != 7 {
+                    self.r.a = t as u8;
+                }
+            }
+            4 => {
+                let t = a & b;
+                self.r.f = FLAG_H | if t == 0 { FLAG_Z } else { 0 };
+                self.r.a = t;
+            }
+            5 => {
+                let t = a ^ b;
+                self.r.f = if t == 0 { FLAG_Z } else { 0 };
+                self.r.a = t;
+            }
+            _ => {
+                let t = a | b;
+                self.r.f = if t == 0 { FLAG_Z } else { 0 };
+                self.r.a = t;
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn inc8(&mut self, a: u8) -> u8 {
+        let t = a.wrapping_add(1);
+        let mut fl = self.r.f & FLAG_C;
+        if t == 0 {
+            fl |= FLAG_Z;
+        }
+        if (a & 0xF) + 1 > 0xF {
+            fl |= FLAG_H;
+        }
+        self.r.f = fl;
+        t
+    }
+
+    #[inline(always)]
+    fn dec8(&mut self, a: u8) -> u8 {
+        let t = a.wrapping_sub(1);
+        let mut fl = (self.r.f & FLAG_C) | FLAG_N;
+        if t == 0 {
+            fl |= FLAG_Z;
+        }
+        if a & 0xF == 0 {
+            fl |= FLAG_H;
+        }
+        self.r.f = fl;
+        t
+    }
+
+    #[inline(always)]
+    fn add_hl(&mut self, b: u16) {
+        let a = self.r.hl;
+        let t = a as u32 + b as u32;
+        let mut fl = self.r.f & FLAG_Z;
+        if (a & 0xFFF) + (b & 0xFFF) > 0xFFF {
+            fl |= FLAG_H;
+        }
+        if t > 0xFFFF {
+            fl |= FLAG_C;
+        }
+        self.r.f = fl;
+        self.r.hl = t as u16;
+    }
+
+    #[inline(always)]
+    fn sp_plus(&mut self, v: u8) -> u16 {
+        let sp = self.r.sp;
+        let mut fl = 0;
+        if (sp & 0xF) + (v as u16 & 0xF) > 0xF {
+            fl |= FLAG_H;
+        }
+        if (sp & 0xFF) + v as u16 > 0xFF {
+            fl |= FLAG_C;
+        }
+        self.r.f = fl;
+        sp.wrapping_add(v as i8 as u16)
+    }
+
+    #[inline(always)]
+    fn push_word(&mut self, v: u16) {
+        // PyBoy: 8 cycles, high byte, 4 cycles, low byte (callers add the rest).
+        self.cycles += 8;
+        self.write(self.r.sp.wrapping_sub(1), (v >> 8) as u8);
+        self.cycles += 4;
+        self.write(self.r.sp.wrapping_sub(2), v as u8);
+        self.r.sp = self.r.sp.wrapping_sub(2);
+    }
+
+    #[inline(always)]
+    fn pop_word(&mut self) -> u16 {
+        // Low byte, 4 cycles, high byte (callers add the rest).
+        let lo = self.read(self.r.sp) as u16;
+        self.cycles += 4;
+        let hi = self.read(self.r.sp.wrapping_add(1)) as u16;
+        self.r.sp = self.r.sp.wrapping_add(2);
+        (hi << 8) | lo
+    }
+
+    #[inline(always)]
+    fn cond(&self, op: u8) -> bool {
+        match (op >> 3) & 3 {
+            0 => self.r.f & FLAG_Z == 0,
+            1 => self.r.f & FLAG_Z != 0,
+            2 => self.r.f & FLAG_C == 0,
+            _ => self.r.f & FLAG_C != 0,
+        }
+    }
+
+    #[inline(always)]
+    fn next(&mut self, len: u16, cycles: i64) {
+        self.r.pc = self.r.pc.wrapping_add(len);
+        self.cycles += cycles;
+    }
+
+    #[inline(always)]
+    fn execute(&mut self, op: u8, b1: u8, b2: u8) {
+        let d16 = ((b2 as u16) << 8) | b1 as u16;
+        match op {
+            0x00 => self.next(1, 4),
+            0x01 => {
+                self.set_bc(d16);
+                self.next(3, 12)
+            }
+            0x11 => {
+                self.set_de(d16);
+                self.next(3, 12)
+            }
+            0x21 => {
+                self.r.hl = d16;
+                self.next(3, 12)
+            }
+            0x31 => {
+                self.r.sp = d16;
+                self.next(3, 12)
+            }
+            0x02 => {
+                self.write(self.bc(), self.r.a);
+                self.next(1, 8)
+            }
+            0x12 => {
+                self.mao = 4;
+                self.write(self.de(), self.r.a);
+                self.mao = 0;
+                self.next(1, 8)
+            }
+            0x22 => {
+                self.write(self.r.hl, self.r.a);
+                self.r.hl = self.r.hl.wrapping_add(1);
+                self.next(1, 8)
+            }
+            0x32 => {
+                self.write(self.r.hl, self.r.a);
+                self.r.hl = self.r.hl.wrapping_sub(1);
+                self.next(1, 8)
+            }
+            0x0A => {
+                self.r.a = self.read(self.bc());
+                self.next(1, 8)
+            }
+            0x1A => {
+                self.mao = 4;
+                self.r.a = self.read(self.de());
+                self.mao = 0;
+                self.next(1, 8)
+            }
+            0x2A => {
+                self.r.a = self.read(self.r.hl);
+                self.r.hl = self.r.hl.wrapping_add(1);
+                self.next(1, 8)
+            }
+            0x3A => {
+                self.r.a = self.read(self.r.hl);
+                self.r.hl = self.r.hl.wrapping_sub(1);
+                self.next(1, 8)
+            }
+            0x03 => {
+                self.set_bc(self.bc().wrapping_add(1));
+                self.next(1, 8)
+            }
+            0x13 => {
+                self.set_de(self.de().wrapping_add(1));
+                self.next(1, 8)
+            }
+            0x23 => {
+                self.r.hl = self.r.hl.wrapping_add(1);
+                self.next(1, 8)
+            }
+            0x33 => {
+                self.r.sp = self.r.sp.wrapping_add(1);
+                self.next(1, 8)
+            }
+            0x0B => {
+                self.set_bc(self.bc().wrapping_sub(1));
+                self.next(1, 8)
+            }
+            0x1B => {
+                self.set_de(self.de().wrapping_sub(1));
+                self.next(1, 8)
+            }
+            0x2B => {
+                self.r.hl = self.r.hl.wrapping_sub(1);
+                self.next(1, 8)
+            }
+            0x3B => {
+                self.r.sp = self.r.sp.wrapping_sub(1);
+                self.next(1, 8)
+            }
+            0x34 => {
+                let a = self.read(self.r.hl);
+                let t = self.inc8(a);
+                self.cycles += 4;
+                self.write(self.r.hl, t);
+                self.next(1, 8)
+            }
+            0x35 => {
+                let a = self.read(self.r.hl);
+                let t = self.dec8(a);
+                self.cycles += 4;
+                self.write(self.r.hl, t);
+                self.next(1, 8)
+            }
+            0x04 | 0x0C | 0x14 | 0x1C | 0x24 | 0x2C | 0x3C => {
+                let i = op >> 3;
+                let t = self.inc8(self.reg(i));
+                self.set_reg(i, t);
+                self.next(1, 4)
+            }
+            0x05 | 0x0D | 0x15 | 0x1D | 0x25 | 0x2D | 0x3D => {
+                let i = op >> 3;
+                let t = self.dec8(self.reg(i));
+                self.set_reg(i, t);
+                self.next(1, 4)
+            }
+            0x36 => {
+                self.cycles += 4;
+                self.write(self.r.hl, b1);
+                self.next(2, 8)
+            }
+            0x06 | 0x0E | 0x16 | 0x1E | 0x26 | 0x2E | 0x3E => {
+                self.set_reg(op >> 3, b1);
+                self.next(2, 8)
+            }
+            0x07 => {
+                let a = self.r.a;
+                self.r.a = a.rotate_left(1);
+                self.r.f = if a & 0x80 != 0 { FLAG_C } else { 0 };
+                self.next(1, 4)
+            }
+            0x0F => {
+                let a = self.r.a;
+                self.r.a = a.rotate_right(1);
+                self.r.f = if a & 1 != 0 { FLAG_C } else { 0 };
+                self.next(1, 4)
+            }
+            0x17 => {
+                let a = self.r.a;
+                self.r.a = (a << 1) | (self.r.f & FLAG_C != 0) as u8;
+                self.r.f = if a & 0x80 != 0 { FLAG_C } else { 0 };
+                self.next(1, 4)
+            }
+            0x1F => {
+                let a = self.r.a;
+                self.r.a = (a >> 1) | (((self.r.f & FLAG_C != 0) as u8) << 7);
+                self.r.f = if a & 1 != 0 { FLAG_C } else { 0 };
+                self.next(1, 4)
+            }
+            0x08 => {
+                self.write(d16, self.r.sp as u8);
+                self.write(d16.wrapping_add(1), (self.r.sp >> 8) as u8);
+                self.next(3, 20)
+            }
+            0x09 => {
+                self.add_hl(self.bc());
+                self.next(1, 8)
+            }
+            0x19 => {
+                self.add_hl(self.de());
+                self.next(1, 8)
+            }
+            0x29 => {
+                self.add_hl(self.r.hl);
+                self.next(1, 8)
+            }
+            0x39 => {
+                self.add_hl(self.r.sp);
+                self.next(1, 8)
+            }
+            0x10 => self.next(2, 4), // STOP: a 2-byte NOP on DMG in the reference
+            0x18 => {
+                self.r.pc = self.r.pc.wrapping_add(2).wrapping_add(b1 as i8 as u16);
+                self.cycles += 12;
+            }
+            0x20 | 0x28 | 0x30 | 0x38 => {
+                let pc = self.r.pc.wrapping_add(2);
+                if self.cond(op) {
+                    self.r.pc = pc.wrapping_add(b1 as i8 as u16);
+                    self.cycles += 12;
+                } else {
+                    self.r.pc = pc;
+                    self.cycles += 8;
+                }
+            }
+            0x27 => {
+                let f = self.r.f;
+                let mut t = self.r.a as i16;
+                let mut corr: i16 = 0;
+                if f & FLAG_H != 0 {
+                    corr |= 0x06;
+                }
+                if f & FLAG_C != 0 {
+                    corr |= 0x60;
+                }
+                if f & FLAG_N != 0 {
+                    t -= corr;
+                } else {
+                    if t & 0x0F > 0x09 {
+                        corr |= 0x06;
+                    }
+                    if t > 0x99 {
+                        corr |= 0x60;
+                    }
+                    t += corr;
+                }
+                let mut fl = f & FLAG_N;
+                if t & 0xFF == 0 {
+                    fl |= FLAG_Z;
+                }
+                if corr & 0x60 != 0 {
+                    fl |= FLAG_C;
+                }
+                self.r.f = fl;
+                self.r.a = t as u8;
+                self.next(1, 4)
+            }
+            0x2F => {
+                self.r.a = !self.r.a;
+                self.r.f = (self.r.f & (FLAG_Z | FLAG_C)) | FLAG_N | FLAG_H;
+                self.next(1, 4)
+            }
+            0x37 => {
+                self.r.f = (self.r.f & FLAG_Z) | FLAG_C;
+                self.next(1, 4)
+            }
+            0x3F => {
+                self.r.f = (self.r.f & FLAG_Z) | ((self.r.f & FLAG_C) ^ FLAG_C);
+                self.next(1, 4)
+            }
+            0x76 => {
+                self.halted = true;
+                self.halted_during_ei = self.ie_delay == 1;
+                self.bail = true;
+                self.cycles += 4;
+            }
+            0x40..=0x7F => {
+                let dst = (op >> 3) & 7;
+                let src = op & 7;
+                if src == 6 {
+                    if op == 0x7E {
+                        self.mao = 4;
+                    }
+                    let v = self.read(self.r.hl);
+                    self.mao = 0;
+                    self.set_reg(dst, v);
+                } else if dst == 6 {
+                    self.write(self.r.hl, self.reg(src));
+                } else {
+                    self.set_reg(dst, self.reg(src));
+                }
+                self.next(1, if src == 6 || dst == 6 { 8 } else { 4 })
+            }
+            0x80..=0xBF => {
+                let src = op & 7;
+                if src == 6 {
+                    let v = self.read(self.r.hl);
+                    self.alu((op >> 3) & 7, v);
+                    self.next(1, 8)
+                } else {
+                    self.alu((op >> 3) & 7, self.reg(src));
+                    self.next(1, 4)
+                }
+            }
+            0xC6 | 0xCE | 0xD6 | 0xDE | 0xE6 | 0xEE | 0xF6 | 0xFE => {
+                self.alu((op >> 3) & 7, b1);
+                self.next(2, 8)
+            }
+            0xC0 | 0xC8 | 0xD0 | 0xD8 => {
+                if self.cond(op) {
+                    self.cycles += 8;
+                    self.r.pc = self.pop_word();
+                    self.cycles += 8;
+                } else {
+                    self.next(1, 8)
+                }
+            }
+            0xC9 => {
+                self.cycles += 4;
+                self.r.pc = self.pop_word();
+                self.cycles += 8;
+            }
+            0xD9 => {
+                self.ime = true;
+                self.ie_delay = 0;
+                self.bail = self.if_reg & self.ie_reg & 0x1F != 0;
+                self.cycles += 4;
+                self.r.pc = self.pop_word();
+                self.cycles += 8;
+            }
+            0xC1 => {
+                let v = self.pop_word();
+                self.set_bc(v);
+                self.next(1, 8)
+            }
+            0xD1 => {
+                let v = self.pop_word();
+                self.set_de(v);
+                self.next(1, 8)
+            }
+            0xE1 => {
+                self.r.hl = self.pop_word();
+                self.next(1, 8)
+            }
+            0xF1 => {
+                let v = self.pop_word();
+                self.r.f = v as u8 & 0xF0;
+                self.r.a = (v >> 8) as u8;
+                self.next(1, 8)
+            }
+            0xC5 => {
+                self.push_word(self.bc());
+                self.next(1, 4)
+            }
+            0xD5 => {
+                self.push_word(self.de());
+                self.next(1, 4)
+            }
+            0xE5 => {
+                self.push_word(self.r.hl);
+                self.next(1, 4)
+            }
+            0xF5 => {
+                self.push_word(((self.r.a as u16) << 8) | (self.r.f & 0xF0) as u16);
+                self.next(1, 4)
+            }
+            0xC3 => {
+                self.r.pc = d16;
+                self.cycles += 16;
+            }
+            0xC2 | 0xCA | 0xD2 | 0xDA => {
+                if self.cond(op) {
+                    self.r.pc = d16;
+                    self.cycles += 16;
+                } else {
+                    self.next(3, 12)
+                }
+            }
+            0xE9 => {
+                self.r.pc = self.r.hl;
+                self.cycles += 4;
+            }
+            0xCD => {
+                self.r.pc = self.r.pc.wrapping_add(3);
+                self.cycles += 8;
+                self.push_word(self.r.pc);
+                self.r.pc = d16;
+                self.cycles += 4;
+            }
+            0xC4 | 0xCC | 0xD4 | 0xDC => {
+                self.r.pc = self.r.pc.wrapping_add(3);
+                if self.cond(op) {
+                    self.cycles += 8;
+                    self.push_word(self.r.pc);
+                    self.r.pc = d16;
+                    self.cycles += 4;
+                } else {
+                    self.cycles += 12;
+                }
+            }
+            0xC7 | 0xCF | 0xD7 | 0xDF | 0xE7 | 0xEF | 0xF7 | 0xFF => {
+                self.r.pc = self.r.pc.wrapping_add(1);
+                self.push_word(self.r.pc);
+                self.r.pc = (op & 0x38) as u16;
+                self.cycles += 4;
+            }
+            0xE0 => {
+                self.cycles += 4;
+                self.write_io(0xFF00 | b1 as u16, self.r.a);
+                self.next(2, 8)
+            }
+            0xF0 => {
+                self.cycles += 4;
+                self.r.a = self.read_io(0xFF00 | b1 as u16);
+                self.next(2, 8)
+            }
+            0xE2 => {
+                self.write_io(0xFF00 | self.r.c as u16, self.r.a);
+                self.next(1, 8)
+            }
+            0xF2 => {
+                self.r.a = self.read_io(0xFF00 | self.r.c as u16);
+                self.next(1, 8)
+            }
+            0xEA => {
+                self.cycles += 8;
+                self.write(d16, self.r.a);
+                self.next(3, 8)
+            }
+            0xFA => {
+                self.cycles += 8;
+                self.r.a = self.read(d16);
+                self.next(3, 8)
+            }
+            0xE8 => {
+                self.r.sp = self.sp_plus(b1);
+                self.next(2, 16)
+            }
+            0xF8 => {
+                self.r.hl = self.sp_plus(b1);
+                self.next(2, 12)
+            }
+            0xF9 => {
+                self.r.sp = self.r.hl;
+                self.next(1, 8)
+            }
+            0xF3 => {
+                self.ime = false;
+                self.ie_delay = 0;
+                self.next(1, 4)
+            }
+            0xFB => {
+                if self.ie_delay == 0 {
+                    self.ie_delay = 2;
+                }
+                self.next(1, 4)
+            }
+            _ => {
+                // Illegal opcodes (and 0xDB, the reference's breakpoint): the reference makes no
+                // progress and hangs; we stop the batch and report it.
+                self.illegal = Some((self.r.pc, op));
+                self.bail = true;
+            }
+        }
+    }
+
+    fn execute_cb(&mut self, op: u8) {
+        let i = op & 7;
+        let group = op >> 6;
+        let n = (op >> 3) & 7;
+        if group == 1 {
+            // BIT n
+            let v = if i == 6 {
+                self.cycles += 4;
+                self.read(self.r.hl)
+            } else {
+                self.reg(i)
+            };
+            self.r.f = (self.r.f & FLAG_C) | FLAG_H | if v & (1 << n) == 0 { FLAG_Z } else { 0 };
+            self.next(2, 8);
+            return;
+        }
+        let v = if i == 6 {
+            self.cycles += 4;
+            self.read(self.r.hl)
+        } else {
+            self.reg(i)
+        };
+        let t = match group {
+            0 => {
+                let cin = (self.r.f & FLAG_C != 0) as u8;
+                let (t, c) = match n {
+                    0 => (v.rotate_left(1), v >> 7),
+                    1 => (v.rotate_right(1), v & 1),
+                    2 => ((v << 1) | cin, v >> 7),
+                    3 => ((v >> 1) | (cin << 7), v & 1),
+                    4 => (v << 1, v >> 7),
+                    5 => ((v >> 1) | (v & 0x80), v & 1),
+                    6 => (v.rotate_left(4), 0),
+                    _ => (v >> 1, v & 1),
+                };
+                self.r.f = if t == 0 { FLAG_Z } else { 0 } | if c != 0 { FLAG_C } else { 0 };
+                t
+            }
+            2 => v & !(1 << n),
+            _ => v | (1 << n),
+        };
+        if i == 6 {
+            self.cycles += 4;
+            self.write(self.r.hl, t);
+        } else {
+            self.set_reg(i, t);
+        }
+        self.next(2, 8);
+    }
+
+    // ------------------------------------------------------------------ coordinator
+
+    #[inline(always)]
+    fn batch_target(&self) -> i64 {
+        let m = self
+            .timer
+            .cycles_to_interrupt
+            .min(self.lcd.cycles_to_interrupt)
+            .min(self.lcd.cycles_to_frame)
+            .min(self.sound.cycles_to_interrupt)
+            .min(self.serial.cycles_to_interrupt);
+        m.max(4)
+    }
+
+    /// One pass of PyBoy's `Motherboard.tick` loop body.
+    #[inline(always)]
+    fn coordinator_pass(&mut self, target: i64) {
+        self.cpu_tick(target);
+        if self.oam_dma_active && !self.oam_dma_reading {
+            self.sync_oam_dma(0);
+        }
+        let now = self.now();
+        self.sound.tick(now);
+        if self.serial.tick(now) {
+            self.if_reg |= INTR_SERIAL;
+        }
+        if self.timer.tick(now) {
+            self.if_reg |= INTR_TIMER;
+        }
+        let f = self.lcd.tick(now);
+        self.if_reg |= f;
+    }
+
+    /// Execute one instruction (or one interrupt dispatch, or one halted fast-forward) and
+    /// catch the other components up, like the reference's coordinator with a 4-cycle target.
+    /// Returns the T-cycles used.
+    pub fn step(&mut self) -> Result<u32, String> {
+        self.check_illegal()?;
+        if self.lcd.frame_done {
+            self.lcd.frame_done = false;
+        }
+        let before = self.cycles;
+        let target = if self.halted { self.batch_target() } else { 4 };
+        self.coordinator_pass(target);
+        self.check_illegal()?;
+        Ok((self.cycles - before) as u32)
+    }
+
+    fn check_illegal(&self) -> Result<(), String> {
+        match self.illegal {
+            None => Ok(()),
+            Some((pc, op)) => Err(format!(
+                "the CPU reached opcode {:#04x} at PC={:#06x}, which the reference cannot execute (PyBoy 2.8.1 hangs \
+                 on it); this emulator stopped there. Fix the ROM, or load_state() an earlier state",
+                op, pc
+            )),
+        }
+    }
+
+    /// Run until the frame boundary, exactly as the reference's `tick()` defines it.
+    pub fn run_frame(&mut self, render: bool) -> Result<(), String> {
+        self.check_illegal()?;
+        self.lcd.frame_done = false;
+        self.lcd.disable_renderer = !render;
+        while !self.lcd.frame_done {
+            let target = self.batch_target();
+            self.coordinator_pass(target);
+            if self.illegal.is_some() {
+                return self.check_illegal();
+            }
+        }
+        self.frame_count += 1;
+        Ok(())
+    }
+
+    /// `n` frames, rendering only the last one when `render` (like `tick(n, render)`).
+    pub fn run_frames(&mut self, n: u64, render: bool) -> Result<(), String> {
+        for i in 0..n {
+            self.run_frame(render && i + 1 == n)?;
+        }
+        Ok(())
+    }
+
+    // ------------------------------------------------------------------ state
+
+    pub fn save_state(&self) -> Vec<u8> {
+        let mut w = StateWriter::default();
+        w.buf.extend_from_slice(MAGIC);
+        w.u8(VERSION);
+        let r = &self.r;
+        for v in [r.a, r.f, r.b, r.c, r.d, r.e] {
+            w.u8(v);
+        }
+        for v in [r.hl, r.sp, r.pc] {
+            w.u16(v);
+        }
+        for v in [self.ime, self.halted, self.halted_during_ei, self.stopped, self.int_queued, self.bail] {
+            w.bool(v);
+        }
+        w.u8(self.ie_delay);
+        w.u8(self.if_reg);
+        w.u8(self.ie_reg);
+        w.i64(self.cycles);
+        w.u8(self.mao);
+        w.bool(self.bootrom_enabled);
+        w.bytes(&self.wram[..]);
+        w.bytes(&self.hram);
+        w.bytes(&self.unusable);
+        w.bytes(&self.io_ports);
+        w.u8(self.joy_directional);
+        w.u8(self.joy_standard);
+        w.u8(self.buttons);
+        w.bool(self.oam_dma_active);
+        w.bool(self.oam_dma_reading);
+        w.u8(self.oam_dma_source);
+        w.u8(self.oam_dma_index);
+        w.i64(self.oam_dma_start_cycle);
+        w.u64(self.frame_count);
+        w.bytes(&self.serial_buffer);
+        w.u16(self.serial_count);
+        self.lcd.save(&mut w);
+        self.timer.save(&mut w);
+        self.serial.save(&mut w);
+        self.sound.save(&mut w);
+        self.cart.save(&mut w);
+        w.buf
+    }
+
+    pub fn load_state(&mut self, data: &[u8]) -> Result<(), String> {
+        if data.len() < 9 || &data[..8] != MAGIC {
+            return Err("not an emurust save state: pass bytes returned by save_state()".into());
+        }
+        if data[8] != VERSION {
+            return Err(format!("save state version {} is not supported (this build reads version {})", data[8], VERSION));
+        }
+        // Parse into a copy first so a bad state leaves the emulator untouched.
+        let rom = std::mem::take(&mut self.cart.rom);
+        let mut copy = self.clone();
+        self.cart.rom = rom;
+        let mut rd = StateReader::new(&data[9..]);
+        copy.load_fields(&mut rd)?;
+        if !rd.done() {
+            return Err("save state has trailing bytes: pass bytes returned by save_state()".into());
+        }
+        // Keep the screen buffer's allocation: numpy views from framebuffer() point at it.
+        let mut screen = std::mem::take(&mut self.lcd.screen);
+        screen.copy_from_slice(&copy.lcd.screen);
+        copy.lcd.screen = screen;
+        copy.cart.rom = std::mem::take(&mut self.cart.rom);
+        copy.illegal = None;
+        *self = copy;
+        Ok(())
+    }
+
+    /// Side-effect-free read for traces and debugging (I/O registers read as 0xFF).
+    pub fn debug_read(&self, addr: u16) -> u8 {
+        match addr {
+            0x0000..=0x3FFF if self.bootrom_enabled && addr <= 0xFF => self.boot[addr as usize],
+            0x0000..=0x3FFF => self.cart.read_rom_low(addr),
+            0x4000..=0x7FFF => self.cart.read_rom_high(addr),
+            0x8000..=0x9FFF => self.lcd.vram[(addr - 0x8000) as usize],
+            0xA000..=0xBFFF => 0xFF,
+            0xC000..=0xDFFF => self.wram[(addr - 0xC000) as usize],
+            0xE000..=0xFDFF => self.wram[(addr - 0xE000) as usize],
+            0xFE00..=0xFE9F => self.lcd.oam[(addr - 0xFE00) as usize],
+            0xFEA0..=0xFEFF => self.unusable[(addr - 0xFEA0) as usize],
+            0xFF80..=0xFFFE => self.hram[(addr - 0xFF80) as usize],
+            0xFFFF => self.ie_reg,
+            _ => 0xFF,
+        }
+    }
+
+    fn load_fields(&mut self, rd: &mut StateReader) -> Result<(), String> {
+        self.r.a = rd.u8()?;
+        self.r.f = rd.u8()?;
+        self.r.b = rd.u8()?;
+        self.r.c = rd.u8()?;
+        self.r.d = rd.u8()?;
+        self.r.e = rd.u8()?;
+        self.r.hl = rd.u16()?;
+        self.r.sp = rd.u16()?;
+        self.r.pc = rd.u16()?;
+        self.ime = rd.bool()?;
+        self.halted = rd.bool()?;
+        self.halted_during_ei = rd.bool()?;
+        self.stopped = rd.bool()?;
+        self.int_queued = rd.bool()?;
+        self.bail = rd.bool()?;
+        self.ie_delay = rd.u8()?;
+        self.if_reg = rd.u8()?;
+        self.ie_reg = rd.u8()?;
+        self.cycles = rd.i64()?;
+        self.mao = rd.u8()?;
+        self.bootrom_enabled = rd.bool()?;
+        rd.bytes_into(&mut self.wram[..])?;
+        rd.bytes_into(&mut self.hram)?;
+        rd.bytes_into(&mut self.unusable)?;
+        rd.bytes_into(&mut self.io_ports)?;
+        self.joy_directional = rd.u8()?;
+        self.joy_standard = rd.u8()?;
+        self.buttons = rd.u8()?;
+        self.oam_dma_active = rd.bool()?;
+        self.oam_dma_reading = rd.bool()?;
+        self.oam_dma_source = rd.u8()?;
+        self.oam_dma_index = rd.u8()?;
+        self.oam_dma_start_cycle = rd.i64()?;
+        self.frame_count = rd.u64()?;
+        rd.bytes_into(&mut self.serial_buffer)?;
+        self.serial_count = rd.u16()? & 0x3FF;
+        self.lcd.load(rd)?;
+        self.timer.load(rd)?;
+        self.serial.load(rd)?;
+        self.sound.load(rd)?;
+        self.cart.load(rd)?;
+        Ok(())
+    }
+}
+
+#[allow(dead_code)]
+const _: i64 = MAX_CYCLES;
