@@ -27,6 +27,7 @@ _DTYPES = {"paddle_yl": np.float32, "paddle_yr": np.float32, "ball_x": np.float3
            "obs": np.float32, "rng": np.uint32}
 _SHAPES = {"obs": (8,), "rng": (31,)}
 ROLLOUT_CHUNK = 1024  # steps per scan call when playing until every episode has ended
+_CACHE: dict = {}  # compiled functions, shared by every adapter of the same rules module
 
 
 def _bucket(n: int, least: int = 1) -> int:
@@ -45,18 +46,22 @@ class PongJax(Adapter):
     role = "ported"
     requires = ("jax",)
 
+    # The module holding the rules (reset, step, PongState, FIELDS): tests swap in
+    # deliberately broken copies to show the gate catches them.
+    env_module = "ported_envs.pong_jax.env"
+
     def __init__(self, **config):
         super().__init__(**config)
-        import jax
-        from ported_envs import pong_jax
-        from ported_envs.pong_jax import rollout as batched
+        import importlib
 
-        self._jax, self._port, self._batched = jax, pong_jax, batched
-        self.params = pong_jax.make_params(**config)  # ValueError names a bad setting
+        import jax
+        from ported_envs.pong_jax import make_params
+
+        self._jax = jax
+        self._port = importlib.import_module(self.env_module)
+        self.params = make_params(**config)  # ValueError names a bad setting
         self.continuous = self.params.continuous
-        self._reset = jax.jit(pong_jax.reset)
-        self._step = jax.jit(pong_jax.step)
-        self._replay = jax.jit(batched.replay, static_argnames=("record_states",))
+        self._reset, self._step, self._replay = _compiled(self.env_module, self._port)
         self._state = None
 
     # --- the contract ---------------------------------------------------------
@@ -173,7 +178,8 @@ class PongJax(Adapter):
         keys = np.zeros(b, np.uint32)
         keys[:n] = np.asarray(seeds, np.int64) & 0xFFFFFFFF
         chunk = min(ROLLOUT_CHUNK, _bucket(max_steps, 16))
-        run = _chunk_runner(self._batched, (name, self.continuous), native, chunk, record_states)
+        run = _chunk_runner(self.env_module, self._port.step, (name, self.continuous), native, chunk,
+                            record_states)
         pieces, ended, t = [], np.zeros(b, bool), 0
         ended[n:] = True
         while t < max_steps and not ended.all():
@@ -196,11 +202,28 @@ class PongJax(Adapter):
         return trajs
 
 
+def _compiled(module_name, env):
+    """jitted (reset, step, batched replay) for one rules module, shared by its adapters."""
+    key = ("compiled", module_name)
+    if key not in _CACHE:
+        import jax
+        from jax import lax
+        batch_step = jax.vmap(env.step, in_axes=(0, 0, None))
+
+        def replay(state, actions, params, record_states):
+            def body(s, a):
+                obs, s, reward, done = batch_step(s, a, params)
+                return s, (obs, reward, done, s if record_states else None)
+            return lax.scan(body, state, actions)[1]
+
+        _CACHE[key] = (jax.jit(env.reset), jax.jit(env.step),
+                       jax.jit(replay, static_argnames=("record_states",)))
+    return _CACHE[key]
+
+
 # --- the pong suite's policies, in JAX ---------------------------------------------------
 # Same rules as suites/pong/policies.py (float32 here: ties at the dead-band edge may go
 # the other way, which only matters for statistics, where each side plays its own seeds).
-_CACHE: dict = {}
-
 
 def _native_policy(name: str, continuous: bool):
     import jax
@@ -224,11 +247,12 @@ def _native_policy(name: str, continuous: bool):
     return None
 
 
-def _chunk_runner(batched, name, native, chunk, record_states):
-    key = (name, chunk, record_states)
+def _chunk_runner(module_name, step, name, native, chunk, record_states):
+    key = (module_name, name, chunk, record_states)
     if key not in _CACHE:
         import jax
         from jax import lax
+        batch_step = jax.vmap(step, in_axes=(0, 0, None))
 
         def run(state, seeds, t0, params):
             base = jax.vmap(lambda s: jax.random.fold_in(jax.random.key(0x5EED), s))(seeds)
@@ -236,10 +260,60 @@ def _chunk_runner(batched, name, native, chunk, record_states):
             def body(s, t):
                 keys = jax.vmap(jax.random.fold_in, (0, None))(base, t)
                 a = jax.vmap(native)(s.obs, keys)
-                obs, s, reward, done = batched.batch_step(s, a, params)
+                obs, s, reward, done = batch_step(s, a, params)
                 return s, (a, obs, reward, done, s if record_states else None)
 
             return lax.scan(body, state, t0 + jax.numpy.arange(chunk, dtype=jax.numpy.int32))
 
         _CACHE[key] = jax.jit(run)
     return _CACHE[key]
+
+
+def _throughput(config: dict, batch: int, seconds: float) -> dict:
+    """Agent steps/s of ``batch`` envs under ``lax.scan`` (one jitted call runs ``steps``
+    steps; compile time is measured apart). Actions come from a cheap integer hash of
+    (step, env) so the policy costs almost nothing, like the C side's action cache."""
+    import time
+
+    import jax
+    import jax.numpy as jnp
+    from jax import lax
+
+    from ported_envs.pong_jax import make_params
+    from ported_envs.pong_jax.rollout import batch_reset, batch_step
+
+    params = make_params(**config)
+    steps = int(max(16, min(20_000, 4_000_000 // batch)))
+
+    def actions(t):
+        h = (jnp.arange(batch, dtype=jnp.uint32) * jnp.uint32(40503) + t.astype(jnp.uint32) * jnp.uint32(2654435761)) >> 16
+        a = (h % 3).astype(jnp.int32)
+        return (a - 1).astype(jnp.float32) if params.continuous else a
+
+    def run(state):
+        def body(carry, t):
+            s, total = carry
+            _, s, reward, _ = batch_step(s, actions(t), params)
+            return (s, total + reward), None
+        (s, total), _ = lax.scan(body, (state, jnp.zeros(batch, jnp.float32)), jnp.arange(steps))
+        return s, total
+
+    state = batch_reset(np.arange(batch, dtype=np.uint32), params)
+    fn = jax.jit(run, donate_argnums=0)
+    t0 = time.perf_counter()
+    compiled = fn.lower(state).compile()
+    compile_s = time.perf_counter() - t0
+    state, total = compiled(state)
+    jax.block_until_ready(total)
+    calls, start = 0, time.perf_counter()
+    while True:
+        state, total = compiled(state)
+        jax.block_until_ready(total)
+        calls += 1
+        elapsed = time.perf_counter() - start
+        if elapsed >= seconds:
+            break
+    return {"steps_per_s": batch * steps * calls / elapsed, "compile_s": compile_s}
+
+
+PongJax.throughput = staticmethod(_throughput)

@@ -129,3 +129,29 @@ class PufferPong(Adapter):
             states["obs"] = outputs["obs"].copy()
             states["rng"] = np.asarray(windows, np.uint32).reshape(n, *_RNG_SHAPE)
         return Trajectory(seed, np.asarray(actions), outputs, states)
+
+    # --- benchmark hook (suites/pong/bench.py) -----------------------------------------
+    @classmethod
+    def throughput(cls, config: dict, batch: int, seconds: float) -> dict:
+        """Agent steps/s of ``batch`` C envs stepped together (PufferLib's vectorisation:
+        one ``vec_step`` call steps every env), actions cycled from a cache as PufferLib's
+        own ``test_performance`` does."""
+        import time
+        env = CPong(batch, 0, **check_config(config))
+        env.reset(0)
+        cache = np.random.default_rng(0).integers(0, 3, (1024, batch)).astype(np.float32)
+        if env.continuous:
+            cache = (cache - 1.0).astype(np.float32)
+        step, handle, actions = env._b.vec_step, env._handle, env.actions
+        iters, start = 0, time.perf_counter()
+        with env.rand.active():
+            while True:
+                for i in range(256):
+                    actions[:] = cache[i]
+                    step(handle)
+                iters += 256
+                elapsed = time.perf_counter() - start
+                if elapsed >= seconds:
+                    break
+        env.close()
+        return {"steps_per_s": batch * iters / elapsed, "compile_s": 0.0}

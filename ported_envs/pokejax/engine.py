@@ -35,6 +35,7 @@ BOOST_UP = (100, 150, 200, 250, 300, 350, 400)       # gen-1 stat stage multipli
 BOOST_DOWN = (100, 66, 50, 40, 33, 28, 25)
 ACC_TABLE = (25, 28, 33, 40, 50, 66, 100, 150, 200, 250, 300, 350, 400)
 TAPE_LEN = 48  # debug tape capacity per step (Showdown draws ~2 per step, rarely over 12)
+DRAWS_PER_STEP = 32  # pre-drawn PRNG outputs per step; a step needing more is flagged (overflow)
 
 
 def W(m, new, old):
@@ -49,8 +50,18 @@ def flip(st):
 class Ctx:
     """The battle being stepped: state dict + tables + the PRNG kind + (debug) the draw tape."""
 
-    def __init__(self, st, tab, kind, tape=None):
+    def __init__(self, st, tab, kind, tape=None, buf=None):
         self.st, self.tab, self.kind, self.tape = dict(st), tab, kind, tape
+        self.buf = buf if buf is not None else P.stream(kind, st["prng"], DRAWS_PER_STEP)
+        self.cur = jnp.zeros((), I32)
+        self.prng0 = st["prng"]
+
+    def finish_prng(self):
+        """Set the PRNG state to the one after the draws taken; returns the overflow flag."""
+        outs, states = self.buf
+        k = jnp.clip(self.cur - 1, 0, DRAWS_PER_STEP - 1)
+        self.st["prng"] = jnp.where(self.cur > 0, states[k], self.prng0)
+        return self.cur > DRAWS_PER_STEP
 
     # --- generic accessors ------------------------------------------------------------------
     def g(self, f, s, slot=0):
@@ -80,8 +91,8 @@ class Ctx:
     # --- randomness -------------------------------------------------------------------------
     def draw(self, m, lo, hi):
         """Showdown ``random(lo, hi)``, drawn only where ``m`` holds (value meaningless elsewhere)."""
-        new, r = P.next_u32(self.kind, self.st["prng"])
-        self.st["prng"] = jnp.where(m, new, self.st["prng"])
+        r = self.buf[0][jnp.minimum(self.cur, DRAWS_PER_STEP - 1)]
+        self.cur = self.cur + jnp.asarray(m).astype(I32)
         v = P.scale(r, lo, hi)
         if self.tape is not None:
             rows, n = self.tape
@@ -808,27 +819,24 @@ def make_step(tab: Tables, kind: int = P.SODIUM, debug: bool = False, clause=cla
     """Build ``step(state, actions) -> (state, tape)`` for one PRNG kind (static)."""
 
     def step(st, actions):
+        """One decision step; returns (state, info) with info = (tape rows, tape length, overflow)."""
         actions = jnp.asarray(actions, I32)
         tape = (jnp.zeros((TAPE_LEN, 3), I32), jnp.zeros((), I32)) if debug else None
-        c_turn = Ctx(st, tab, kind, tape)
-        c_turn.clause = clause
+        buf = P.stream(kind, st["prng"], DRAWS_PER_STEP)
         is_turn = (st["request"][0] == 1) | (st["request"][1] == 1)
         live = ~st["ended"]
 
-        def run_turn(_):
-            c = Ctx(st, tab, kind, tape)
-            c.clause = clause
-            turn(c, actions)
-            return c.st, c.tape
+        def run(which):
+            def go(_):
+                c = Ctx(st, tab, kind, tape, buf)
+                c.clause = clause
+                which(c, actions)
+                over = c.finish_prng()
+                return c.st, (c.tape if debug else None), over
+            return go
 
-        def run_forced(_):
-            c = Ctx(st, tab, kind, tape)
-            c.clause = clause
-            forced_switch(c, actions)
-            return c.st, c.tape
-
-        st2, tape2 = jax.lax.cond(is_turn, run_turn, run_forced, None)
+        st2, tape2, over = jax.lax.cond(is_turn, run(turn), run(forced_switch), None)
         st2 = jax.tree.map(lambda new, old: jnp.where(live, new, old), st2, st)
-        return st2, tape2
+        return st2, (tape2, over & live)
 
     return step

@@ -114,3 +114,19 @@ def scale(r, lo, hi):
     hi16, lo16 = r >> U32(16), r & U32(0xFFFF)
     v = (hi16 * n + ((lo16 * n) >> U32(16))) >> U32(16)
     return v.astype(jnp.int32) + jnp.asarray(lo, jnp.int32)
+
+
+def stream(kind: int, s, n: int):
+    """The next ``n`` outputs and the state after each of them: (outputs[n], states[n, 8]).
+
+    The engine pre-draws a buffer per step and lets each draw site take the next entry only when
+    its condition holds; the generator itself is then compiled once (a scan), not per site.
+    """
+    import jax
+
+    def body(carry, _):
+        new, r = next_u32(kind, carry)
+        return new, (r, new)
+
+    _, (outs, states) = jax.lax.scan(body, s, None, length=n)
+    return outs, states

@@ -8,7 +8,7 @@ const {Battle, Dex, Teams} = require('pokemon-showdown');
 const version = require('pokemon-showdown/package.json').version;
 
 const DATA_VERSION = 1;
-const TEAM_POOL = 1024;
+const TEAM_POOL = +(process.env.TEAM_POOL || 1024);
 const PSEUDO_MOVES = ['recharge', 'fight', 'nomove', 'cannotmove'];
 const dex = Dex.forGen(1);
 const gen1 = x => x.exists && !x.isNonstandard && x.gen >= 1 && x.gen <= 1;

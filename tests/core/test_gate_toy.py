@@ -44,6 +44,8 @@ def test_broken_port_is_caught_where_expected(pytester, tmp_path, ported, caught
     assert item["outcome"] == "failed", item
     assert field in [f["field"] for f in item["divergence"]["fields"]]
     assert f"FAILED equiv[toy_ref-vs-{ported}]::{caught_by}" in result.stdout.str()
+    shrunk = item["divergence"]["case"] or {}
+    assert shrunk.get("state") is not None or "roundtrip" in caught_by  # L1 hands back the minimal case
     html = (tmp_path / f"toy__toy_ref__{ported}.html").read_text()
     assert field in html
 
