@@ -184,8 +184,8 @@ class PairRun:
             return ItemResult("passed", f"{len(self.ledger.entries)} ledger entries, all still needed "
                                         f"or not exercised in this run")
         lines = [f"{e.id}: {e.reason} (fields {e.fields})" for e in stale]
-        return ItemResult("fixed", f"{len(stale)} ledger entr{'y' if len(stale) == 1 else 'ies'} no longer "
-                                   f"fail: delete them from {self.ledger.path}",
+        return ItemResult("fixed", f"{len(stale)} ledger entr{'y no longer fails' if len(stale) == 1 else 'ies no longer fail'}"
+                                   f": delete from {self.ledger.path}",
                           message="These known differences did not occur; the port now matches. Delete "
                                   "them from the ledger:\n  " + "\n  ".join(lines))
 

@@ -11,3 +11,18 @@ import equiv._report  # noqa: E402,F401
 import equiv._stats  # noqa: E402,F401
 
 pytest_plugins = ["pytester", "tests.toy.plugin"]
+
+
+def pytest_addoption(parser):
+    parser.addoption("--run-slow", action="store_true", default=False,
+                     help="also run the slow, deep checks (marked @pytest.mark.slow); CI leaves them out")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--run-slow"):
+        return
+    import pytest
+    skip = pytest.mark.skip(reason="slow, deep check: run with --run-slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)

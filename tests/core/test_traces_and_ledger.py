@@ -1,0 +1,86 @@
+"""Trace files and the ledger: malformed input is a clear error; the ledger cannot rot."""
+import json
+
+import pytest
+
+from equiv import TraceFileError
+from equiv._traces import load_trace
+
+
+@pytest.mark.parametrize("text, message", [
+    ("actions: [0, 1\n", "not valid YAML"),
+    ("- 1\n- 2\n", "must be a mapping"),
+    ("seed: 1\n", "'actions' must be a non-empty list"),
+    ("seed: x\nactions: [0]\n", "'seed' must be an integer"),
+    ("seed: 1\nactions: [{repeat: 1}]\n", "{repeat: ACTION, times: N}"),
+    ("seed: 1\nactions: [0]\nbogus: 1\n", "unknown keys ['bogus']"),
+    ("seed: 1\nactions: [0]\nexpect: [{step: 0}]\n", "expect entry 0"),
+])
+def test_malformed_trace_files(tmp_path, text, message):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    with pytest.raises(TraceFileError, match=None) as err:
+        load_trace(path)
+    assert message in str(err.value) and str(path) in str(err.value)
+
+
+def test_trace_run_length_form(tmp_path):
+    path = tmp_path / "ok.yaml"
+    path.write_text("seed: 4\nactions: [1, {repeat: 2, times: 3}, [0, 1]]\n")
+    trace = load_trace(path)
+    assert trace.actions[:4] == [1, 2, 2, 2] and list(trace.actions[4]) == [0, 1]
+
+
+def _suite_in(tmp_path, monkeypatch, ledger: str | None, trace: str | None = None):
+    """The toy suite, but with its folder (traces, ledger) in tmp_path."""
+    import dataclasses
+    import shutil
+
+    from equiv import _registry
+    from tests.toy import suite as toy
+    root = tmp_path / "suite"
+    shutil.copytree(toy.SUITE.root / "traces", root / "traces")
+    if ledger is not None:
+        (root / "ledger.yaml").write_text(ledger)
+    if trace is not None:
+        (root / "traces" / "broken.yaml").write_text(trace)
+    monkeypatch.setattr(toy, "TMP_SUITE", dataclasses.replace(toy.SUITE, root=root), raising=False)
+    monkeypatch.setitem(_registry._extra_suites, "toy", "tests.toy.suite:TMP_SUITE")
+
+
+LEDGER = """
+- id: edge-off-by-one
+  fields: [terminated, obs, reward, "state.*"]
+  reason: the port ends at |pos| >= 9 (a test of the ledger itself)
+  date: 2026-11-24
+"""
+
+
+def test_ledger_turns_a_known_difference_into_an_expected_failure(pytester, tmp_path, monkeypatch):
+    _suite_in(tmp_path, monkeypatch, LEDGER)
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "--equiv", "reference=toy_ref",
+                                          "ported=toy_offbyone", f"--equiv-report={tmp_path}",
+                                          "--equiv-layers", "L1,L2")
+    assert result.ret == 0, result.stdout.str()
+    report = json.loads((tmp_path / "toy__toy_ref__toy_offbyone.json").read_text())
+    outcomes = {i["id"]: i["outcome"] for layer in report["layers"].values() for i in layer["items"]}
+    assert outcomes["L1::edge::default"] == "xfailed"
+    assert report["ledger"][0]["status"] == "matched"
+
+
+def test_stale_ledger_entry_fails_the_gate(pytester, tmp_path, monkeypatch):
+    _suite_in(tmp_path, monkeypatch, LEDGER)
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "--equiv", "reference=toy_ref",
+                                          "ported=toy_jax", f"--equiv-report={tmp_path}", "--equiv-layers", "L1")
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(["*LEDGER STALE*", "*edge-off-by-one*"])
+
+
+def test_malformed_trace_is_an_error_item_and_the_rest_still_runs(pytester, tmp_path, monkeypatch):
+    _suite_in(tmp_path, monkeypatch, None, trace="seed: 1\nactions: oops\n")
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "--equiv", "reference=toy_ref",
+                                          "ported=toy_jax", f"--equiv-report={tmp_path}", "--equiv-layers", "L2")
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(["*broken.yaml: 'actions' must be a non-empty list*"])
+    report = json.loads((tmp_path / "toy__toy_ref__toy_jax.json").read_text())
+    assert sum(i["outcome"] == "passed" for i in report["layers"]["L2"]["items"]) == 2
