@@ -18,9 +18,14 @@ LOCKSTEP_CHUNK = 8  # episodes held in memory at once
 REF_SEED_BASE, PORT_SEED_BASE = 1_000_000, 2_000_000
 
 
+def _variants(pair) -> list[str]:
+    only = pair.tier.l3_variants
+    return [v for v in pair.variants if only is None or v in only]
+
+
 def plan(pair) -> list[ItemSpec]:
     specs = []
-    for variant in pair.variants:
+    for variant in _variants(pair):
         for policy in pair.policies():
             if pair.aligned:
                 specs.append(ItemSpec(item_id("L3", f"lockstep[{policy}]", variant), "L3", variant,
@@ -66,7 +71,7 @@ def lockstep(pair, variant: str, policy_name: str) -> ItemResult:
 def statistic(pair, variant: str, policy_name: str, metric) -> ItemResult:
     verdicts = pair.statistics()  # every metric of the pair at once: Holm needs all p-values
     v = verdicts[(variant, policy_name, metric.name)]
-    stats = {**v.to_json(), "policy": policy_name}
+    stats = {**v.to_json(), "metric": metric.name, "policy": policy_name, "variant": variant}
     spec_id = item_id("L3", f"stats[{policy_name}]:{metric.name}", variant)
     line = (f"{metric.name}: reference {v.mean_ref:.4g}±{v.sd_ref:.3g} vs ported {v.mean_port:.4g}±"
             f"{v.sd_port:.3g} (n={v.n_ref}/{v.n_port}), diff {v.diff:+.4g}, margin ±{metric.margin:g}, "
@@ -87,7 +92,7 @@ def collect_samples(pair) -> dict:
     """Run every (variant, policy) once per side; return {(variant, policy, metric): (ref, port, margin, kind)}."""
     n = pair.tier.stat_episodes
     samples = {}
-    for variant in pair.variants:
+    for variant in _variants(pair):
         ref, port = pair.sides(variant)
         for policy_name in pair.policies():
             metrics = [m for m in pair.suite.metrics if m.policies is None or policy_name in m.policies]

@@ -82,6 +82,7 @@ class Tier:
     max_steps: int = 10_000
     variants: tuple | None = None  # None: every variant
     policies: tuple | None = None  # None: every policy
+    l3_variants: tuple | None = None  # rollouts only on these variants (None: all of the tier's)
 
 
 DEFAULT_TIERS = {

@@ -286,7 +286,7 @@ def remove_sub(c, s, m):
 # ================================================================================================
 # statuses and volatiles
 # ================================================================================================
-def set_status(c, s, code, m, clause=None):
+def set_status(c, s, code, m, clause=None, by_self=False):
     """pokemon.setStatus + the status's onStart (sleep draws its duration); returns success."""
     cur = c.g("status", s)
     poison_immune = (code == PSN) & has_type(c, s, c.tab.poison_type)
@@ -295,16 +295,19 @@ def set_status(c, s, code, m, clause=None):
         m = clause(c, s, code, m)
     c.s("status", s, code, m)
     c.s("status_stage", s, 0, m)
+    c.s("status_source", s, 1 if by_self else 2, m)
     t = c.draw(m & (code == SLP), 1, 8)
     c.s("status_time", s, jnp.where(code == SLP, t, 0), m)
     c.s("status_start_time", s, jnp.where(code == SLP, t, 0), m)
     return m
 
 
-def cure_status(c, s, m):
+def cure_status(c, s, m, source_is_foe=True):
+    """cureStatus -> setStatus(''): statusState.source becomes the running event's source."""
     m = m & (c.g("hp", s) > 0) & (c.g("status", s) > 0)
     for f in ("status", "status_time", "status_start_time", "status_stage"):
         c.s(f, s, 0, m)
+    c.s("status_source", s, 2 if source_is_foe else 1, m)
 
 
 def add_confusion(c, s, m):
@@ -448,6 +451,8 @@ def run_move(c, mv, slot_pp, m):
     ls = c.g("side_last_selected_move_slot", 0).astype(I32)
     pp = c.st["move_pp"][0, 0, ls].astype(I32) - 1
     c.s_idx("move_pp", (0, 0, ls), jnp.where(pp < 0, pp + 64, pp), pay)
+    # moveSlots share their slot objects with baseMoveSlots unless Transform/Mimic replaced them
+    c.s_idx("base_move_pp", (0, 0, ls), jnp.where(pp < 0, pp + 64, pp), pay & ~c.st["move_virtual"][0, 0, ls])
     # useMove
     c.s("side_last_move", 0, mv, m)
     c.s("side_last_enemy_move", 0, mv, m)
@@ -500,7 +505,7 @@ def move_hit_self(c, mv, m):
     rec = m & (fx == FX_RECOVER) & ~blocked_256
     heal(c, 0, mx // 2, rec)
     rest = m & (fx == FX_REST) & ~blocked_256
-    slept = set_status(c, 0, SLP, rest, c.clause)
+    slept = set_status(c, 0, SLP, rest, c.clause, by_self=True)
     c.s("status_time", 0, 2, slept)
     c.s("status_start_time", 0, 2, slept)
     heal(c, 0, mx, slept)

@@ -14,6 +14,8 @@ pixels) with arbitrary float32 values mixed in, and -0.0 now and then.
   the stale observation is returned) or on a later one up to the last frame of a
   frameskip, with scores at 0, mid, ``max-2`` and ``max-1`` (so terminals and the
   auto-reset happen), the serve drawing from an arbitrary generator state.
+- ``hit_then_point``: a hit and then a point within one step (only possible when a step
+  can cross the court, as in ``small_court_fs8``): rewards are assigned, not summed.
 - ``played``: states reached by random play on the reference from a seed.
 """
 from __future__ import annotations
@@ -198,6 +200,21 @@ def points(g: _Geometry):
     return build()
 
 
+def hit_then_point(g: _Geometry):
+    """The agent's paddle hits the ball on the first frame and the ball then runs past the
+    opponent in the same step (possible when a step is long enough to cross the court):
+    the +1 must replace the 0.1, not add to it."""
+    @st.composite
+    def build(draw):
+        yr = draw(_coord(g.h * 0.5, g.hi - g.speed - 1))
+        ball_y = yr + g.ph / 2 - g.bh / 2 + draw(st.integers(-3, 3))
+        s = g.state(draw, paddle_yl=g.lo, paddle_yr=yr,
+                    ball_x=draw(_coord(g.w - g.bw - g.vx + 0.5, g.w - g.bw)), ball_y=ball_y,
+                    ball_vx=g.vx, ball_vy=draw(st.sampled_from([0.0, 1.0, -1.0])))
+        return Case(s, 0 if not g.continuous else F32(0.0), "hit, then a point in the same step")
+    return build()
+
+
 def played(g: _Geometry, reference):
     """States the reference reaches by random play (its own adapter, from a seed)."""
     def reach(seed_and_steps):
@@ -214,7 +231,7 @@ def played(g: _Geometry, reference):
 
 
 BUILDERS = {"anywhere": anywhere, "walls": walls, "left_paddle_edges": left_paddle_edges,
-            "right_paddle_edges": right_paddle_edges, "points": points}
+            "right_paddle_edges": right_paddle_edges, "points": points, "hit_then_point": hit_then_point}
 
 
 def cases(name: str, variants: dict):
