@@ -679,6 +679,7 @@ def process_faints(c, m):
     for s, f in ((0, f0), (1, f1)):
         clear_volatiles(c, s, f)
         c.s("status", s, FNT, f)
+        c.s("fainted", s, True, f)
     any_f = f0 | f1
     left = [jnp.sum((c.st["hp"][s] > 0) & (c.st["species"][s] > 0)) for s in (0, 1)]
     end = any_f & ((left[0] == 0) | (left[1] == 0))
@@ -741,32 +742,36 @@ def turn(c, a):
     update_tie(c, on)
     update_tie(c, on)
     faint_any = jnp.zeros((), bool)
-    faint_side = [jnp.zeros((), bool), jnp.zeros((), bool)]
-    for k in (0, 1):
-        first = jnp.where(p2_first, 1, 0) if k == 0 else jnp.where(p2_first, 0, 1)
+    faint_side = jnp.zeros((2,), bool)
+    # the two actions share one compiled body (a scan over the action order)
+    firsts = jnp.stack([jnp.where(p2_first, 1, 0), jnp.where(p2_first, 0, 1)])
+    is_sw_a, mv_a, pays_a = jnp.stack(is_sw), jnp.stack(mv), jnp.stack(pays)
+
+    def one_action(carry, first):
+        st, cur, tape, faint_any, faint_side = carry
+        c.st, c.cur, c.tape = st, cur, tape
         flipped = first == 1
         c.st = jax.tree.map(lambda x, y: jnp.where(flipped, x, y), flip(c.st), c.st)
-        sw = jnp.where(flipped, is_sw[1], is_sw[0])
-        act = jnp.where(flipped, a[1], a[0])
-        mid = jnp.where(flipped, mv[1], mv[0])
-        pay = jnp.where(flipped, pays[1], pays[0])
+        sw, act, mid, pay = is_sw_a[first], a[first], mv_a[first], pays_a[first]
         live = on & ~faint_any & (c.g("hp", 0) > 0)
-        fs_own = jnp.where(flipped, faint_side[1], faint_side[0])
-        # switch action, its Update, then the runSwitch action and its Update
+        fs_own = faint_side[first]
+        # switch action, its Update, then the runSwitch action (its Update comes below)
         msw = live & sw
         do_switch(c, 0, jnp.clip(act - 4, 0, 5), msw, fs_own)
         update_tie(c, msw)
         run_switch(c, 0, msw, fs_own)
-        # move action
-        mm = live & ~sw
-        run_move(c, mid, pay, mm)
+        run_move(c, mid, pay, live & ~sw)
         f_any, f0, f1 = process_faints(c, live)
-        fa0 = jnp.where(flipped, f1, f0)
-        fa1 = jnp.where(flipped, f0, f1)
         c.st = jax.tree.map(lambda x, y: jnp.where(flipped, x, y), flip(c.st), c.st)
-        faint_side = [faint_side[0] | fa0, faint_side[1] | fa1]
+        fa = jnp.where(flipped, jnp.stack([f1, f0]), jnp.stack([f0, f1]))
+        faint_side = faint_side | fa
         faint_any = faint_any | f_any
         update_tie(c, live & ~f_any & ~c.st["ended"])
+        return (c.st, c.cur, c.tape, faint_any, faint_side), None
+
+    (c.st, c.cur, c.tape, faint_any, faint_side), _ = jax.lax.scan(
+        one_action, (c.st, c.cur, c.tape, faint_any, faint_side), firsts)
+    faint_side = [faint_side[0], faint_side[1]]
     # residual: updateSpeed, flinch expires, Update
     res = on & ~faint_any & ~c.st["ended"]
     for s in (0, 1):
@@ -780,6 +785,9 @@ def turn(c, a):
 def end_turn(c, m):
     c.st["turn"] = W(m, c.st["turn"] + 1, c.st["turn"])
     for s in (0, 1):
+        # endTurn clears trapped; the move request sets it again for a locked move
+        locked = c.vol(s, V_MUSTRECHARGE) | c.vol(s, V_TWOTURN)
+        c.s("trapped", s, locked & (c.g("hp", s) > 0), m)
         alive = m & (c.g("hp", s) > 0)
         c.s("active_turns", s, c.g("active_turns", s) + 1, alive)
         c.s_idx("request", (s,), 1, m & ~c.st["ended"])

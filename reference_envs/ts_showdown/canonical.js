@@ -77,10 +77,21 @@ function requestCode(battle, side) {
   return r.forceSwitch ? 2 : 1;
 }
 
-function zeros(shape, fill = 0) {
-  if (!shape.length) return fill;
-  return Array.from({length: shape[0]}, () => zeros(shape.slice(1), fill));
-}
+// Canonical states cross the bridge as flat arrays (C order); Python reshapes them.
+const flat = (n, fill = 0) => new Array(n).fill(fill);
+
+const PER_POKEMON = ['species', 'base_species', 'level', 'hp', 'maxhp', 'status', 'fainted', 'status_source',
+  'status_time', 'status_start_time', 'status_stage', 'speed', 'transformed', 'sub_fainted', 'maybe_locked',
+  'maybe_disabled', 'trapped', 'maybe_trapped', 'active_turns', 'poke_last_move'];
+const BOOL_FIELDS = new Set(['ended', 'fainted', 'transformed', 'sub_fainted', 'maybe_locked', 'maybe_disabled',
+  'trapped', 'maybe_trapped', 'move_disabled', 'move_virtual', 'volatiles', 'vol_trapped_maybe_locked']);
+const VOL_SCALARS = {
+  vol_confusion_time: 0, vol_trapped_source: -1, vol_trapped_move: 0, vol_trapped_maybe_locked: false,
+  vol_trap_lock_move: 0, vol_trap_lock_total: 0, vol_trap_lock_damage: 0, vol_trap_lock_target: -1,
+  vol_locked_move: 0, vol_locked_time: 0, vol_locked_accuracy: 0, vol_twoturn_move: 0,
+  vol_bide_damage: 0, vol_bide_time: 0, vol_disable_move: 0, vol_disable_slot: 0, vol_disable_time: 0,
+  vol_rage_accuracy: 0, vol_residual_counter: 0, vol_substitute_hp: 0,
+};
 
 function toCanonical(battle, V) {
   const c = {
@@ -91,88 +102,88 @@ function toCanonical(battle, V) {
     prng: seedWords(battle.prng.getSeed()),
     last_damage: battle.lastDamage | 0,
     last_move: V.move(moveOf(battle.lastMove)),
-    side_last_selected_move: [], side_last_selected_move_slot: [], side_last_enemy_selected_move: [],
-    side_last_move: [], side_last_enemy_move: [],
+    side_last_selected_move: [0, 0], side_last_selected_move_slot: [0, 0], side_last_enemy_selected_move: [0, 0],
+    side_last_move: [0, 0], side_last_enemy_move: [0, 0],
   };
-  const per = ['species', 'base_species', 'level', 'hp', 'maxhp', 'status', 'fainted', 'status_source', 'status_time', 'status_start_time',
-    'status_stage', 'speed', 'transformed', 'sub_fainted', 'maybe_locked', 'maybe_disabled', 'trapped', 'maybe_trapped', 'active_turns', 'poke_last_move'];
-  for (const k of per) c[k] = zeros([SIDES, TEAM], ['transformed', 'sub_fainted', 'fainted', 'maybe_locked', 'maybe_disabled', 'trapped', 'maybe_trapped'].includes(k) ? false : 0);
-  for (const k of ['base_stats', 'stored_stats', 'modified_stats']) c[k] = zeros([SIDES, TEAM, 5]);
-  c.ivs = zeros([SIDES, TEAM, 6]);
-  c.evs = zeros([SIDES, TEAM, 6]);
-  c.boosts = zeros([SIDES, TEAM, 7]);
-  c.types = zeros([SIDES, TEAM, 2]);
-  for (const k of ['move_id', 'move_pp', 'move_maxpp', 'base_move_id', 'base_move_pp', 'base_move_maxpp']) c[k] = zeros([SIDES, TEAM, SLOTS]);
-  for (const k of ['move_disabled', 'move_virtual']) c[k] = zeros([SIDES, TEAM, SLOTS], false);
-  c.volatiles = zeros([SIDES, VOLATILES.length], false);
-  c.vol_duration = zeros([SIDES, VOLATILES.length]);
-  const volScalars = {
-    vol_confusion_time: 0, vol_trapped_source: -1, vol_trapped_move: 0, vol_trapped_maybe_locked: false,
-    vol_trap_lock_move: 0, vol_trap_lock_total: 0, vol_trap_lock_damage: 0, vol_trap_lock_target: -1,
-    vol_locked_move: 0, vol_locked_time: 0, vol_locked_accuracy: 0, vol_twoturn_move: 0,
-    vol_bide_damage: 0, vol_bide_time: 0, vol_disable_move: 0, vol_disable_slot: 0, vol_disable_time: 0,
-    vol_rage_accuracy: 0, vol_residual_counter: 0, vol_substitute_hp: 0,
-  };
-  for (const [k, v] of Object.entries(volScalars)) c[k] = [v, v];
+  const ST = SIDES * TEAM;
+  for (const k of PER_POKEMON) c[k] = flat(ST, BOOL_FIELDS.has(k) ? false : 0);
+  for (const k of ['base_stats', 'stored_stats', 'modified_stats']) c[k] = flat(ST * 5);
+  c.ivs = flat(ST * 6);
+  c.evs = flat(ST * 6);
+  c.boosts = flat(ST * 7);
+  c.types = flat(ST * 2);
+  for (const k of ['move_id', 'move_pp', 'move_maxpp', 'base_move_id', 'base_move_pp', 'base_move_maxpp']) c[k] = flat(ST * SLOTS);
+  c.move_disabled = flat(ST * SLOTS, false);
+  c.move_virtual = flat(ST * SLOTS, false);
+  c.volatiles = flat(SIDES * VOLATILES.length, false);
+  c.vol_duration = flat(SIDES * VOLATILES.length);
+  for (const [k, v] of Object.entries(VOL_SCALARS)) c[k] = [v, v];
 
   battle.sides.forEach((side, s) => {
-    c.side_last_selected_move.push(V.move(side.lastSelectedMove));
-    c.side_last_selected_move_slot.push(side.lastSelectedMoveSlot | 0);
-    c.side_last_enemy_selected_move.push(V.move(side.lastEnemySelectedMove));
-    c.side_last_move.push(V.move(moveOf(side.lastMove)));
-    c.side_last_enemy_move.push(V.move(moveOf(side.lastEnemyMove)));
+    c.side_last_selected_move[s] = V.move(side.lastSelectedMove);
+    c.side_last_selected_move_slot[s] = side.lastSelectedMoveSlot | 0;
+    c.side_last_enemy_selected_move[s] = V.move(side.lastEnemySelectedMove);
+    c.side_last_move[s] = V.move(moveOf(side.lastMove));
+    c.side_last_enemy_move[s] = V.move(moveOf(side.lastEnemyMove));
     if (side.pokemon.length > TEAM) throw new Error(`side ${side.id} has ${side.pokemon.length} Pokemon; the schema holds ${TEAM}`);
     side.pokemon.forEach((p, j) => {
       if (p.position !== j) throw new Error(`Pokemon ${p.fullname} is at index ${j} but position ${p.position}`);
-      c.species[s][j] = V.spec(p.species.id);
-      c.base_species[s][j] = V.spec(p.baseSpecies.id);
-      c.level[s][j] = p.level;
-      c.hp[s][j] = p.hp;
-      c.maxhp[s][j] = p.maxhp;
+      const k = s * TEAM + j;
+      c.species[k] = V.spec(p.species.id);
+      c.base_species[k] = V.spec(p.baseSpecies.id);
+      c.level[k] = p.level;
+      c.hp[k] = p.hp;
+      c.maxhp[k] = p.maxhp;
       const st = STATUSES.indexOf(p.status || '');
       if (st < 0) throw new Error(`status '${p.status}' of ${p.fullname} is not a gen-1 status`);
-      c.status[s][j] = st;
-      c.fainted[s][j] = !!p.fainted;
+      c.status[k] = st;
+      c.fainted[k] = !!p.fainted;
       const ss = p.statusState || {};
-      c.status_time[s][j] = ss.time | 0;
-      c.status_start_time[s][j] = ss.startTime | 0;
-      c.status_stage[s][j] = ss.stage | 0;
-      c.status_source[s][j] = !ss.source ? 0 : ss.source.side === side ? 1 : 2;
-      STATS.forEach((k, i) => {
-        c.base_stats[s][j][i] = p.baseStoredStats[k];
-        c.stored_stats[s][j][i] = p.storedStats[k];
-        c.modified_stats[s][j][i] = p.modifiedStats[k];
-      });
-      BOOSTS.forEach((k, i) => { c.boosts[s][j][i] = p.boosts[k]; });
-      SET_STATS.forEach((k, i) => { c.ivs[s][j][i] = p.set.ivs[k]; c.evs[s][j][i] = p.set.evs[k]; });
-      c.speed[s][j] = p.speed;
+      c.status_time[k] = ss.time | 0;
+      c.status_start_time[k] = ss.startTime | 0;
+      c.status_stage[k] = ss.stage | 0;
+      c.status_source[k] = !ss.source ? 0 : ss.source.side === side ? 1 : 2;
+      for (let i = 0; i < 5; i++) {
+        const key = STATS[i];
+        c.base_stats[k * 5 + i] = p.baseStoredStats[key];
+        c.stored_stats[k * 5 + i] = p.storedStats[key];
+        c.modified_stats[k * 5 + i] = p.modifiedStats[key];
+      }
+      for (let i = 0; i < 7; i++) c.boosts[k * 7 + i] = p.boosts[BOOSTS[i]];
+      for (let i = 0; i < 6; i++) { c.ivs[k * 6 + i] = p.set.ivs[SET_STATS[i]]; c.evs[k * 6 + i] = p.set.evs[SET_STATS[i]]; }
+      c.speed[k] = p.speed;
       if (p.types.length > 2 || p.addedType) throw new Error(`${p.fullname} has types ${p.types} +${p.addedType}; gen 1 allows two`);
-      c.types[s][j] = [V.type(p.types[0]), p.types[1] ? V.type(p.types[1]) : 0];
-      c.transformed[s][j] = !!p.transformed;
-      c.sub_fainted[s][j] = !!p.subFainted;
-      c.active_turns[s][j] = p.activeTurns | 0;
-      c.maybe_locked[s][j] = !!p.maybeLocked;
-      c.maybe_disabled[s][j] = !!p.maybeDisabled;
-      c.trapped[s][j] = !!p.trapped;
-      c.maybe_trapped[s][j] = !!p.maybeTrapped;
-      c.poke_last_move[s][j] = V.move(moveOf(p.lastMove));
+      c.types[k * 2] = V.type(p.types[0]);
+      c.types[k * 2 + 1] = p.types[1] ? V.type(p.types[1]) : 0;
+      c.transformed[k] = !!p.transformed;
+      c.sub_fainted[k] = !!p.subFainted;
+      c.active_turns[k] = p.activeTurns | 0;
+      c.maybe_locked[k] = !!p.maybeLocked;
+      c.maybe_disabled[k] = !!p.maybeDisabled;
+      c.trapped[k] = !!p.trapped;
+      c.maybe_trapped[k] = !!p.maybeTrapped;
+      c.poke_last_move[k] = V.move(moveOf(p.lastMove));
       if (p.moveSlots.length > SLOTS || p.baseMoveSlots.length > SLOTS) throw new Error(`${p.fullname} has more than ${SLOTS} move slots`);
       p.moveSlots.forEach((m, i) => {
-        c.move_id[s][j][i] = V.move(m.id); c.move_pp[s][j][i] = m.pp; c.move_maxpp[s][j][i] = m.maxpp;
-        c.move_disabled[s][j][i] = !!m.disabled; c.move_virtual[s][j][i] = !!m.virtual;
+        const q = k * SLOTS + i;
+        c.move_id[q] = V.move(m.id); c.move_pp[q] = m.pp; c.move_maxpp[q] = m.maxpp;
+        c.move_disabled[q] = !!m.disabled; c.move_virtual[q] = !!m.virtual;
       });
       p.baseMoveSlots.forEach((m, i) => {
-        c.base_move_id[s][j][i] = V.move(m.id); c.base_move_pp[s][j][i] = m.pp; c.base_move_maxpp[s][j][i] = m.maxpp;
+        const q = k * SLOTS + i;
+        c.base_move_id[q] = V.move(m.id); c.base_move_pp[q] = m.pp; c.base_move_maxpp[q] = m.maxpp;
       });
-      const vols = Object.keys(p.volatiles);
-      if (vols.length && j !== 0) throw new Error(`inactive ${p.fullname} holds volatiles ${vols}; the schema keeps volatiles on the active Pokemon only`);
-      for (const id of vols) {
+      let anyVol = false;
+      for (const id in p.volatiles) { anyVol = true; break; }
+      if (!anyVol) return;
+      if (j !== 0) throw new Error(`inactive ${p.fullname} holds volatiles ${Object.keys(p.volatiles)}; the schema keeps volatiles on the active Pokemon only`);
+      for (const id in p.volatiles) {
         const v = VOLATILES.indexOf(id);
         if (v < 0) throw new Error(`volatile '${id}' on ${p.fullname} is not in the canonical schema (VOLATILES in suites/pokemon/schema.py)`);
         const e = p.volatiles[id];
-        c.volatiles[s][v] = true;
-        c.vol_duration[s][v] = e.duration | 0;
-        const foeIndex = ref => (ref && ref.side && ref.side !== side ? ref.position : -1);
+        c.volatiles[s * VOLATILES.length + v] = true;
+        c.vol_duration[s * VOLATILES.length + v] = e.duration | 0;
+        const foeIndex = r => (r && r.side && r.side !== side ? r.position : -1);
         switch (id) {
         case 'confusion': c.vol_confusion_time[s] = e.time | 0; break;
         case 'partiallytrapped':
@@ -198,6 +209,38 @@ function toCanonical(battle, V) {
   return c;
 }
 
+// Flat canonical arrays (as toCanonical makes them and Python sends them) -> nested by shape.
+const SHAPES = {base_stats: [SIDES, TEAM, 5], stored_stats: [SIDES, TEAM, 5], modified_stats: [SIDES, TEAM, 5],
+  ivs: [SIDES, TEAM, 6], evs: [SIDES, TEAM, 6], boosts: [SIDES, TEAM, 7], types: [SIDES, TEAM, 2],
+  move_id: [SIDES, TEAM, SLOTS], move_pp: [SIDES, TEAM, SLOTS], move_maxpp: [SIDES, TEAM, SLOTS],
+  move_disabled: [SIDES, TEAM, SLOTS], move_virtual: [SIDES, TEAM, SLOTS], base_move_id: [SIDES, TEAM, SLOTS],
+  base_move_pp: [SIDES, TEAM, SLOTS], base_move_maxpp: [SIDES, TEAM, SLOTS],
+  volatiles: [SIDES, VOLATILES.length], vol_duration: [SIDES, VOLATILES.length]};
+for (const k of PER_POKEMON) SHAPES[k] = [SIDES, TEAM];
+
+function reshape(flatArr, shape) {
+  if (shape.length === 1) return flatArr;
+  const step = flatArr.length / shape[0];
+  return Array.from({length: shape[0]}, (_, i) => reshape(flatArr.slice(i * step, (i + 1) * step), shape.slice(1)));
+}
+
+const SCALARS = ['turn', 'ended', 'winner', 'last_damage', 'last_move'];
+
+function nest(c) {
+  for (const k of SCALARS) {
+    if (Array.isArray(c[k])) throw new Error(`canonical field '${k}' is a scalar but came as an array ${JSON.stringify(c[k])}`);
+  }
+  const out = {};
+  for (const [k, v] of Object.entries(c)) {
+    const shape = SHAPES[k];
+    if (!shape || !Array.isArray(v)) { out[k] = v; continue; }
+    const f = v.flat(Infinity), n = shape.reduce((x, y) => x * y, 1);
+    if (f.length !== n) throw new Error(`canonical field '${k}' has ${f.length} values; its shape ${JSON.stringify(shape)} needs ${n}`);
+    out[k] = reshape(f, shape);
+  }
+  return out;
+}
+
 // ---- canonical -> battle ------------------------------------------------
 
 function setOf(c, s, j, V) {
@@ -220,7 +263,8 @@ function moveSlotJSON(V, id, pp, maxpp, disabled, virtual) {
   return slot;
 }
 
-function fromCanonical(c, format, V, opts = {}) {
+function fromCanonical(flatState, format, V, opts = {}) {
+  const c = nest(flatState);
   const faults = new Set(opts.faults || []);
   const nteam = s => c.species[s].filter(x => x).length;
   const teams = [0, 1].map(s => Array.from({length: nteam(s)}, (_, j) => setOf(c, s, j, V)));
@@ -351,4 +395,4 @@ function fromCanonical(c, format, V, opts = {}) {
   return battle;
 }
 
-module.exports = {toCanonical, fromCanonical, Vocab, seedWords, wordsSeed, VOLATILES, STATUSES};
+module.exports = {toCanonical, fromCanonical, nest, Vocab, seedWords, wordsSeed, VOLATILES, STATUSES};

@@ -15,26 +15,7 @@ const gen1 = x => x.exists && !x.isNonstandard && x.gen >= 1 && x.gen <= 1;
 
 // A dex object's plain data (no functions, no prose); callbacks listed by name.
 function plain(obj, skip) {
-  // Teams from Showdown's own gen-1 random-battle generator (seed 'sodium,<i+1 in hex>'), with the
-// stats and PP Showdown computes for them, so reset(seed) is reproducible without the generator.
-const STAT_KEYS = ['hp', 'atk', 'def', 'spa', 'spd', 'spe'];
-const teamPool = [];
-for (let i = 0; i < TEAM_POOL; i++) {
-  const sets = Teams.generate('gen1randombattle', {seed: `sodium,${(i + 1).toString(16)}`});
-  const b = new Battle({formatid: 'gen1customgame', seed: 'sodium,0', send: () => {}, p1: {name: 'p1', team: sets}, p2: {name: 'p2', team: sets}});
-  teamPool.push(b.sides[0].pokemon.map((p, j) => ({
-    set: sets[j],
-    species: species.findIndex(s => s.id === p.species.id),
-    level: p.level,
-    moves: p.baseMoveSlots.map(m => moves.findIndex(x => x.id === m.id)),
-    maxpp: p.baseMoveSlots.map(m => m.maxpp),
-    stats: Object.fromEntries(STAT_KEYS.map(k => [k, k === 'hp' ? p.maxhp : p.baseStoredStats[k]])),
-    ivs: STAT_KEYS.map(k => sets[j].ivs[k]), evs: STAT_KEYS.map(k => sets[j].evs[k]),
-  })));
-  b.destroy();
-}
-
-const out = {}, handlers = [];
+  const out = {}, handlers = [];
   for (const key of Object.keys(obj).sort()) {
     if (skip.has(key)) continue;
     const v = obj[key];

@@ -49,7 +49,7 @@ VARIANTS = {
     # a hit and a point fit in one 8-frame step (the only way to see that rewards are
     # assigned, not summed) with speeds that are not powers of two. Its short games make
     # the statistics' margins meaningless, so tiers leave it out.
-    "small_court_fs8": {"width": 100, "height": 120, "paddle_width": 10, "paddle_height": 30,
+    "small_court_fs8": {"width": 90, "height": 120, "paddle_width": 10, "paddle_height": 30,
                         "ball_width": 12, "ball_height": 12, "paddle_speed": 5.5,
                         "ball_initial_speed_x": 12, "ball_initial_speed_y": 2,
                         "ball_speed_y_increment": 2.5, "ball_max_speed_y": 9, "max_score": 5,
@@ -87,6 +87,7 @@ _PROPERTY_DOCS = {
     "left_paddle_edges": "the ball at the opponent paddle's top/bottom edge (hit or point)",
     "right_paddle_edges": "the ball at the agent paddle's edges; speed-up clip; |vy| < 0.01 rule",
     "points": "points either way on the first or last frame of a frameskip, scores up to max-1",
+    "hits": "hits by the agent's paddle at any speed and direction (no fused multiply-add)",
     "hit_then_point": "a hit and a point in the same step (small court): reward assigned, not summed",
     "played": "states reached by random play on the reference",
 }

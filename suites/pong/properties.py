@@ -14,6 +14,8 @@ pixels) with arbitrary float32 values mixed in, and -0.0 now and then.
   the stale observation is returned) or on a later one up to the last frame of a
   frameskip, with scores at 0, mid, ``max-2`` and ``max-1`` (so terminals and the
   auto-reset happen), the serve drawing from an arbitrary generator state.
+- ``hits``: central hits with any speed and direction (the speed-up must not be fused
+  into one multiply-add).
 - ``hit_then_point``: a hit and then a point within one step (only possible when a step
   can cross the court, as in ``small_court_fs8``): rewards are assigned, not summed.
 - ``played``: states reached by random play on the reference from a seed.
@@ -200,6 +202,25 @@ def points(g: _Geometry):
     return build()
 
 
+def hits(g: _Geometry):
+    """Plain hits by the agent's paddle, with any speed and (continuous) any direction:
+    ``vy + increment * direction`` must round twice, as the C does (no fused multiply-add)."""
+    @st.composite
+    def build(draw):
+        yr = draw(_coord(g.lo + g.speed + 1, g.hi - g.speed - 1))
+        # Generic values (uniform on a fine grid), not Hypothesis' favourite simple ones:
+        # a fused multiply-add only shows when the product is inexact.
+        generic = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+        vy = float(F32(generic.uniform(-g.vmax, g.vmax)))
+        ball_y = yr + g.ph / 2 - g.bh / 2 - vy
+        action = F32(generic.uniform(-1, 1)) if g.continuous else draw(g.action())
+        s = g.state(draw, paddle_yl=draw(_coord(g.lo, g.hi)), paddle_yr=yr,
+                    ball_x=draw(_coord(g.w - g.bw - g.vx + 0.5, g.w - g.bw)), ball_y=ball_y,
+                    ball_vx=g.vx, ball_vy=vy)
+        return Case(s, action, "a hit by the agent's paddle")
+    return build()
+
+
 def hit_then_point(g: _Geometry):
     """The agent's paddle hits the ball on the first frame and the ball then runs past the
     opponent in the same step (possible when a step is long enough to cross the court):
@@ -231,7 +252,8 @@ def played(g: _Geometry, reference):
 
 
 BUILDERS = {"anywhere": anywhere, "walls": walls, "left_paddle_edges": left_paddle_edges,
-            "right_paddle_edges": right_paddle_edges, "points": points, "hit_then_point": hit_then_point}
+            "right_paddle_edges": right_paddle_edges, "points": points, "hits": hits,
+            "hit_then_point": hit_then_point}
 
 
 def cases(name: str, variants: dict):

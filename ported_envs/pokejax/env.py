@@ -1,0 +1,117 @@
+"""pokejax as an environment: legal masks, observation, reward, batched steps and scan rollouts.
+
+``PokeJaxEnv`` holds the static parts (tables, PRNG kind, jitted functions); battle states are the
+canonical dicts of ``suites/pokemon/schema.py`` as jnp arrays.
+"""
+from __future__ import annotations
+
+import json
+from functools import partial
+from pathlib import Path
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from ported_envs.pokejax import engine, prng, tables
+from suites.pokemon import schema
+
+BUILD = Path(__file__).resolve().parent / "build"
+FORMATS = ("gen1customgame",)
+I32 = jnp.int32
+
+
+def legal_mask(st):
+    """(2, 14) full-information legal actions, as Showdown's request + probing gives them."""
+    rows = []
+    for s in (0, 1):
+        req = st["request"][s]
+        hp, species = st["hp"][s], st["species"][s]
+        bench = (jnp.arange(6) > 0) & (hp > 0) & (species > 0) & ~st["fainted"][s]
+        status = st["status"][s, 0]
+        vol = st["volatiles"][s]
+        recharge = vol[engine.V_MUSTRECHARGE]
+        locked = vol[engine.V_TWOTURN]
+        sleepy = (status == engine.SLP) | (status == engine.FRZ)
+        usable = (st["move_id"][s, 0] > 0) & (st["move_pp"][s, 0] > 0) & ~st["move_disabled"][s, 0]
+        free = ~recharge & ~locked & ~sleepy
+        moves = free & usable
+        struggle = free & ~jnp.any(usable)
+        can_switch = ~recharge & ~locked
+        mv_mask = jnp.concatenate([
+            moves, bench & can_switch,
+            jnp.stack([recharge, struggle, ~recharge & (locked | sleepy), jnp.zeros((), bool)])])
+        sw_mask = jnp.concatenate([jnp.zeros(4, bool), bench, jnp.zeros(3, bool), ~jnp.any(bench)[None]])
+        wait = jnp.zeros(14, bool).at[13].set(True)
+        row = jnp.where(req == 1, mv_mask, jnp.where(req == 2, sw_mask, wait))
+        rows.append(jnp.where(st["ended"], wait, row))
+    return jnp.stack(rows)
+
+
+def observation(st):
+    """schema.observation, on jnp arrays: the concatenation in schema.OBS_LAYOUT order."""
+    return jnp.concatenate([jnp.asarray(st[name], I32).reshape(-1) for name, _ in schema.OBS_LAYOUT])
+
+
+def reward(st):
+    w = st["winner"]
+    return jnp.where(st["ended"], jnp.where(w == 0, 1.0, jnp.where(w == 1, -1.0, 0.0)), 0.0).astype(jnp.float32)
+
+
+def to_jnp(state: dict) -> dict:
+    return {f.name: jnp.asarray(np.asarray(state[f.name], f.np_dtype).reshape(f.shape)) for f in schema.STATE}
+
+
+def to_numpy(st) -> dict:
+    return {f.name: np.asarray(st[f.name], f.np_dtype) for f in schema.STATE}
+
+
+class PokeJaxEnv:
+    def __init__(self, format: str = "gen1customgame", prng_kind: str = "sodium", debug: bool = False):
+        if format not in FORMATS:
+            raise ValueError(f"pokejax: format {format!r} is not supported yet; supported: {FORMATS} "
+                             f"(gen1randombattle needs the Sleep/Freeze Clause handlers, not ported yet)")
+        if prng_kind not in prng.KINDS:
+            raise ValueError(f"pokejax: prng_kind {prng_kind!r} unknown; use one of {sorted(prng.KINDS)}")
+        self.format, self.kind = format, prng.KINDS[prng_kind]
+        self.tables = tables.build(schema.load_data())
+        self._step = engine.make_step(self.tables, self.kind, debug=debug)
+        self.step = jax.jit(self._step)
+        self.legal = jax.jit(legal_mask)
+        self._starts = None
+
+    # --- initial states ---------------------------------------------------------------------
+    def starts(self) -> list:
+        if self._starts is None:
+            path = BUILD / f"starts_{self.format}.json"
+            if not path.is_file():
+                raise FileNotFoundError(f"pokejax: {path} is missing; run ./dev.sh setup "
+                                        f"(or bash ported_envs/pokejax/setup.sh)")
+            self._starts = json.loads(path.read_text())["states"]
+        return self._starts
+
+    def initial_state(self, seed: int) -> dict:
+        pool = self.starts()
+        if not 0 <= int(seed) < len(pool):
+            raise ValueError(f"pokejax: reset({seed}): initial states exist for seeds 0..{len(pool) - 1}; "
+                             f"raise POKEJAX_STARTS and re-run ported_envs/pokejax/setup.sh")
+        return to_jnp(pool[int(seed)])
+
+    # --- batched rollouts -------------------------------------------------------------------
+    @partial(jax.jit, static_argnums=(0, 3))
+    def random_rollout(self, states, key, n_steps: int):
+        """vmap + lax.scan random-legal-action play; finished battles stay put. Returns the final
+        states and per-step (actions, rewards, ended) of shape (n_steps, batch, ...)."""
+        step_b = jax.vmap(lambda s, a: self._step(s, a)[0])
+        legal_b = jax.vmap(legal_mask)
+
+        def body(carry, k):
+            st = carry
+            mask = legal_b(st)
+            logits = jnp.where(mask, 0.0, -jnp.inf)
+            acts = jax.random.categorical(k, logits, axis=-1).astype(I32)
+            nst = step_b(st, acts)
+            return nst, (acts, jax.vmap(reward)(nst), nst["ended"])
+
+        keys = jax.random.split(key, n_steps)
+        return jax.lax.scan(body, states, keys)

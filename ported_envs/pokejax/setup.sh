@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# pokejax set-up: the initial battle states reset(seed) starts from, made by Showdown (the
+# ts_showdown reference, set up before this) for seeds 0..N-1. Idempotent and quick when done.
+set -euo pipefail
+cd "$(dirname "$0")"
+REF=../../reference_envs/ts_showdown
+[ -f "$REF/data/gen1.json" ] || { echo "error: $REF/data/gen1.json missing; run reference_envs/ts_showdown/setup.sh first" >&2; exit 2; }
+N=${POKEJAX_STARTS:-1024}
+want=$( (cat make_starts.js "$REF/canonical.js" "$REF/data/gen1.json"; echo "$N") | sha256sum | cut -c1-16)
+mkdir -p build
+if [ "$(cat build/.starts.stamp 2>/dev/null)" != "$want" ]; then
+  node make_starts.js build/starts_gen1customgame.json.tmp gen1customgame "$N"
+  mv build/starts_gen1customgame.json.tmp build/starts_gen1customgame.json
+  echo "$want" > build/.starts.stamp
+fi

@@ -1,0 +1,132 @@
+"""The pokemon family: gen-1 singles, Pokemon Showdown 0.11.11 as the reference.
+
+State: ``schema.STATE`` (SCHEMA.md explains every encoding), everything needed to
+continue a battle exactly, PRNG included. Both players act each step: actions are
+joint, ``[a_p1, a_p2]`` over 14 slots each, and the legal mask has shape (2, 14).
+Teams come from Showdown's own gen-1 random-battle generator (a pool exported at
+set-up), so no port needs the team generator.
+
+Variants: ``customgame`` (format gen1customgame: no clauses, hence no clause-tie
+draws) and ``randombattle`` (gen1randombattle rules: Sleep/Freeze Clause Mods and the
+Endless Battle Clause, with the same explicit teams). ``max_turns`` cuts a battle
+short (``truncated``); random play ends every battle in ~60 turns, the cap only
+guards against endless PP-stalling.
+
+Metrics and margins (equivalence margins on the difference of per-battle means).
+Spreads measured on the reference, 120 battles per variant and policy:
+
+=============== ================ ================ ========
+metric           random mean/sd   first mean/sd    margin
+=============== ================ ================ ========
+p1_win           0.45-0.50/0.50   0.47-0.56/0.50   0.28
+turns            61-63/20-25      47-55/26-38      20
+damage_events    87-88/23-26      46-59/15-35      20
+status_events    22-23/13         5/4-5            7
+=============== ================ ================ ========
+
+Each margin is about 0.55 sd of the widest spread, i.e. >= 4.8 standard errors of the
+difference at 150 battles per side (quick) and >= 5.3 at 300 (standard), what Holm
+over up to 16 tests needs for an equivalent pair to pass reliably. They catch gross
+mechanics changes only (a damage formula off by a factor, a status that never lands);
+exactness is the job of L1 and lockstep L3, which compare every field bit for bit.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from equiv import EXACT, Discrete, Field, Metric, Policy, Property, Schema, Suite, Tier
+from suites.pokemon import metrics, properties
+from suites.pokemon.schema import N_ACTIONS, OBS_SIZE, STATE, SIDES
+
+VARIANTS = {
+    "customgame": {"format": "gen1customgame", "max_turns": 1000},
+    "randombattle": {"format": "gen1randombattle", "max_turns": 1000},
+}
+
+OUTPUTS = Schema([
+    Field("obs", "int32", (OBS_SIZE,), EXACT, "schema.observation(state): see SCHEMA.md"),
+    Field("reward", "float32", (), EXACT, "+1 p1 won, -1 p2 won, 0 otherwise (given on the final step)"),
+    Field("terminated", "bool", (), EXACT, "the battle ended"),
+    Field("truncated", "bool", (), EXACT, "turn reached max_turns without an end"),
+    Field("legal", "bool", (SIDES, N_ACTIONS), EXACT, "full-information legal actions per player"),
+])
+
+ACTION_SPACE = Discrete(N_ACTIONS, players=2)
+
+
+def _first_legal(obs, legal, rng):
+    legal = np.asarray(legal, bool).reshape(SIDES, N_ACTIONS)
+    return np.asarray([int(np.flatnonzero(row)[0]) for row in legal], np.int64)
+
+
+POLICIES = {
+    "first": Policy("first", _first_legal, "each player takes its lowest-numbered legal action: move 1 "
+                    "until its PP runs out, then move 2...; reaches Struggle, long fights, forced switches"),
+}
+
+METRICS = [
+    Metric("p1_win", metrics.p1_win, 0.28, "categorical", metrics.p1_win.__doc__),
+    Metric("turns", metrics.turns, 20.0, "continuous", metrics.turns.__doc__),
+    Metric("damage_events", metrics.damage_events, 20.0, "continuous", metrics.damage_events.__doc__),
+    Metric("status_events", metrics.status_events, 7.0, "continuous", metrics.status_events.__doc__),
+]
+
+PROPERTIES = [
+    Property("played_transition", properties.played,
+             "a state reached by uniform random play on the reference, then one legal joint action"),
+    Property("perturbed_transition", properties.perturbed,
+             "a played state with a fresh PRNG key and changed HP/sleep/confusion counters, one legal joint action"),
+]
+
+TIERS = {
+    "quick": Tier(l1_examples=30, lockstep_episodes=5, stat_episodes=150, max_steps=3000,
+                  policies=("random",), l3_variants=("customgame",)),
+    "standard": Tier(l1_examples=120, lockstep_episodes=60, stat_episodes=300, max_steps=3000),
+    "deep": Tier(l1_examples=1000, lockstep_episodes=1000, stat_episodes=1000, max_steps=3000),
+}
+
+
+def explain(ref_adapter, port_adapter, start, actions):
+    """Evidence for a divergence: the port's draw tape replayed into Showdown.
+
+    Works when the port can record a tape (``draw_tape(start, actions)``, a list of
+    ``{"draws": [[lo, hi, value, site], ...], "seed_after": ...}`` per step) and the
+    reference can replay one; the first draw whose bounds disagree is named."""
+    record = getattr(port_adapter, "draw_tape", None)
+    replay = getattr(ref_adapter, "replay_tape", None)
+    if record is None or replay is None:
+        return None
+    from equiv import AdapterError
+    tape = record(start, actions)
+    try:
+        replay(start, actions[:len(tape)], tape, record_states=False)
+    except AdapterError as e:
+        return f"draw tape of the ported side replayed into the reference: {e}"
+    n = sum(len(t["draws"]) for t in tape)
+    return (f"draw tape of the ported side replayed into the reference: all {n} draws of {len(tape)} "
+            f"steps asked for the same bounds (the difference is in what the draws are used for)")
+
+
+def _bench(reference_cls, ported_cls, args):
+    from suites.pokemon.bench import main
+    return main(args, reference_cls, ported_cls)
+
+
+SUITE = Suite(
+    family="pokemon",
+    state=STATE,
+    outputs=OUTPUTS,
+    action_space=ACTION_SPACE,
+    properties=PROPERTIES,
+    policies=POLICIES,
+    metrics=METRICS,
+    variants=VARIANTS,
+    tiers=TIERS,
+    root=Path(__file__).parent,
+    roundtrip_steps=5,
+    explain=explain,
+    bench=_bench,
+    doc=__doc__,
+)

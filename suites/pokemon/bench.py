@@ -1,0 +1,67 @@
+"""Throughput of a pokemon pair, side by side from one run: random-vs-random gen-1 battles.
+
+    equiv bench reference=ts_showdown ported=X [--battles 60] [--processes 1,2] [--format gen1customgame]
+    python -m suites.pokemon.bench [same options]
+
+Each row plays the same battles (seeds 0..N-1) under the uniform random policy through the
+adapter's ``rollouts`` (the reference spreads them over a pool of Node processes) and reports
+decision steps per second, wall-clock and per CPU-second of this process and its children.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import time
+
+
+def _parse(args):
+    p = argparse.ArgumentParser(prog="equiv bench reference=X ported=Y", description=__doc__.splitlines()[0])
+    p.add_argument("--battles", type=int, default=60)
+    p.add_argument("--processes", default="1,2", help="reference pool sizes to time (comma-separated)")
+    p.add_argument("--format", default="gen1customgame")
+    return p.parse_args(list(args or []))
+
+
+def _cpu() -> float:
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def time_rollouts(adapter, battles: int) -> dict:
+    from suites.pokemon import SUITE
+    policy = SUITE.uniform_random()
+    c0, t0 = _cpu(), time.perf_counter()
+    trajs = adapter.rollouts(list(range(battles)), policy, 3000)
+    wall = time.perf_counter() - t0
+    adapter.close()  # children are counted in RUSAGE_CHILDREN once they exit
+    cpu = _cpu() - c0
+    steps = sum(t.length for t in trajs)
+    return {"steps": steps, "wall_s": wall, "steps_per_s": steps / wall, "steps_per_cpu_s": steps / max(cpu, 1e-9)}
+
+
+def main(args=None, reference_cls=None, ported_cls=None) -> list[dict]:
+    opts = _parse(args)
+    if reference_cls is None:
+        from equiv._registry import adapter_class
+        reference_cls = adapter_class("ts_showdown")
+    print(f"pokemon throughput: {opts.battles} random-vs-random {opts.format} battles, "
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    print(f"  {'implementation':<34}{'steps':>8}{'steps/s':>10}{'steps/CPU-s':>13}")
+    rows = []
+    for n in [int(x) for x in opts.processes.split(",")]:
+        r = time_rollouts(reference_cls(format=opts.format, processes=n), opts.battles)
+        rows.append({"side": "reference", "processes": n, **r})
+        print(f"  {reference_cls.__name__ + f' ({n} Node process(es))':<34}{r['steps']:>8}"
+              f"{r['steps_per_s']:>10.0f}{r['steps_per_cpu_s']:>13.0f}")
+    if ported_cls is not None and ported_cls is not reference_cls:
+        r = time_rollouts(ported_cls(format=opts.format), opts.battles)
+        rows.append({"side": "ported", **r})
+        base = rows[0]["steps_per_s"]
+        print(f"  {ported_cls.__name__:<34}{r['steps']:>8}{r['steps_per_s']:>10.0f}{r['steps_per_cpu_s']:>13.0f}"
+              f"   ({r['steps_per_s'] / base:.2f}x the 1-process reference)")
+    return rows
+
+
+if __name__ == "__main__":
+    main()
