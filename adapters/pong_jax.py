@@ -35,11 +35,6 @@ def _bucket(n: int, least: int = 1) -> int:
     return max(least, 1 << max(0, int(n) - 1).bit_length())
 
 
-def policy_for_mode(policy, continuous: bool):
-    alt = getattr(policy, "continuous_choose", None)
-    return alt if continuous and alt is not None else policy
-
-
 class PongJax(Adapter):
     family = "pong"
     randomness = "glibc-rand"
@@ -164,8 +159,7 @@ class PongJax(Adapter):
     def rollouts(self, seeds, policy, max_steps: int, record_states: bool = False) -> list[Trajectory]:
         native = _native_policy(policy.name, self.continuous)
         if native is None:
-            choose = policy_for_mode(policy, self.continuous)
-            return [self.rollout(seed, choose, max_steps, record_states) for seed in seeds]
+            return [self.rollout(seed, policy, max_steps, record_states) for seed in seeds]
         return self._native_rollouts(list(seeds), policy.name, native, int(max_steps), record_states)
 
     def _native_rollouts(self, seeds, name, native, max_steps, record_states):
@@ -222,8 +216,8 @@ def _compiled(module_name, env):
 
 
 # --- the pong suite's policies, in JAX ---------------------------------------------------
-# Same rules as suites/pong/policies.py (float32 here: ties at the dead-band edge may go
-# the other way, which only matters for statistics, where each side plays its own seeds).
+# The tracker is bit-identical to suites/pong/policies.py; random draws its own stream
+# (statistics give each side its own seeds anyway).
 
 def _native_policy(name: str, continuous: bool):
     import jax
@@ -236,12 +230,16 @@ def _native_policy(name: str, continuous: bool):
             return lambda obs, key: jax.random.uniform(key, (), jnp.float32, -1.0, 1.0)
         return lambda obs, key: jax.random.randint(key, (), 0, 3, jnp.int32)
     if name == "tracker":
-        def gap(obs):
-            paddle = obs[1] * g["paddle_span"] + g["min_paddle_y"] + g["half_paddle"]
-            ball = obs[3] * g["height"] + g["half_ball"]
+        from ported_envs.pong_jax.numerics import rounded
+        f = jnp.float32
+        offset = np.float32(g["min_paddle_y"] + g["half_paddle"])
+
+        def gap(obs):  # the same float32 operations as suites/pong/policies.py, unfused
+            paddle = rounded(obs[1] * f(g["paddle_span"])) + offset
+            ball = rounded(obs[3] * f(g["height"])) + f(g["half_ball"])
             return ball - paddle
         if continuous:
-            return lambda obs, key: jnp.clip(gap(obs) / g["paddle_speed"], -1.0, 1.0).astype(jnp.float32)
+            return lambda obs, key: jnp.clip(gap(obs) / f(g["paddle_speed"]), f(-1), f(1))
         return lambda obs, key: jnp.where(gap(obs) > TRACKER_DEADBAND, 1,
                                           jnp.where(gap(obs) < -TRACKER_DEADBAND, 2, 0)).astype(jnp.int32)
     return None

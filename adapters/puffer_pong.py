@@ -18,12 +18,6 @@ from reference_envs.puffer_pong import (
 _RNG_SHAPE = (31,)
 
 
-def policy_for_mode(policy, continuous: bool):
-    """A pong policy may carry a continuous-mode rule (``continuous_choose``); use it there."""
-    alt = getattr(policy, "continuous_choose", None)
-    return alt if continuous and alt is not None else policy
-
-
 class PufferPong(Adapter):
     family = "pong"
     randomness = "glibc-rand"
@@ -94,8 +88,7 @@ class PufferPong(Adapter):
 
     # --- a tighter loop for whole episodes -------------------------------------------
     def rollouts(self, seeds, policy, max_steps: int, record_states: bool = False) -> list[Trajectory]:
-        choose = policy_for_mode(policy, self.continuous)
-        return [self._rollout(int(seed), choose, int(max_steps), record_states) for seed in seeds]
+                return [self._rollout(int(seed), policy, int(max_steps), record_states) for seed in seeds]
 
     def _rollout(self, seed, choose, max_steps, record_states) -> Trajectory:
         env, s = self.env, self._struct

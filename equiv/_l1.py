@@ -121,10 +121,9 @@ def _play_strategy(max_warmup: int):
     return st.tuples(st.integers(0, 2**31 - 1), st.integers(0, max_warmup))
 
 
-def _random_play(pair, side, seed: int, steps: int, rng) -> bool:
+def _random_play(side, policy, seed: int, steps: int, rng) -> bool:
     """Reset and take ``steps`` random legal actions; False if the episode ended first."""
     obs = side.reset(seed)
-    policy = pair.suite.uniform_random()
     for _ in range(steps):
         out = side.step(policy(obs, side.legal(), rng))
         if bool(out["terminated"]) or bool(out["truncated"]):
@@ -150,12 +149,12 @@ def roundtrip(pair, variant: str, which: str) -> ItemResult:
     """set_state(get_state(s)) gives back s, and play continues exactly as before."""
     side = pair.sides(variant)[SIDES.index(which)]
     spec_id = item_id("L1", f"roundtrip[{which}]", variant)
-    policy = pair.suite.uniform_random()
+    policy = pair.suite.uniform_random(variant)
 
     def check(example):
         seed, warmup = example
         rng = np.random.default_rng([seed, 1])
-        _random_play(pair, side, seed, warmup, rng)
+        _random_play(side, policy, seed, warmup, rng)
         snapshot = side.state()
         outs, states, acts = _record(side, rng, policy, pair.suite.roundtrip_steps)  # the original run
         side.inject(snapshot)
@@ -183,7 +182,7 @@ def determinism(pair, variant: str, which: str) -> ItemResult:
     """The same seed and actions give the same states and outputs, every time."""
     side = pair.sides(variant)[SIDES.index(which)]
     spec_id = item_id("L1", f"determinism[{which}]", variant)
-    policy = pair.suite.uniform_random()
+    policy = pair.suite.uniform_random(variant)
     from hypothesis import strategies as st
 
     def check(seed):

@@ -40,7 +40,7 @@ def plan(pair) -> list[ItemSpec]:
 
 def lockstep(pair, variant: str, policy_name: str) -> ItemResult:
     ref, port = pair.sides(variant)
-    policy = pair.suite.policy(policy_name)
+    policy = pair.suite.policy(policy_name, variant)
     n = pair.tier.lockstep_episodes
     seeds = [pair.seed + i for i in range(n)]
     spec_id = item_id("L3", f"lockstep[{policy_name}]", variant)
@@ -98,7 +98,7 @@ def collect_samples(pair) -> dict:
             metrics = [m for m in pair.suite.metrics if m.policies is None or policy_name in m.policies]
             if not metrics:
                 continue
-            policy = pair.suite.policy(policy_name)
+            policy = pair.suite.policy(policy_name, variant)
             needs_states = any(m.needs_states for m in metrics)
             per_side = []
             for side, base in ((ref, REF_SEED_BASE), (port, PORT_SEED_BASE)):

@@ -43,11 +43,14 @@ class Policy:
     """A named action-choosing rule: ``choose(obs, legal, rng) -> action``.
 
     The name lets a fast backend recognise a policy it implements natively.
+    ``for_config(variant_config) -> choose`` gives a rule per variant where the action
+    form depends on it (a continuous mode, say); ``Suite.policy`` resolves it.
     """
 
     name: str
     choose: Callable
     doc: str = ""
+    for_config: Callable | None = None
 
     def __call__(self, obs, legal, rng):
         return self.choose(obs, legal, rng)
@@ -99,7 +102,7 @@ class Suite:
     family: str
     state: Schema
     outputs: Schema
-    action_space: Any
+    action_space: Any  # a space, or ``(variant_config) -> space`` where variants differ
     properties: list = field(default_factory=list)
     policies: dict = field(default_factory=dict)
     metrics: list = field(default_factory=list)
@@ -122,19 +125,31 @@ class Suite:
     def ledger_path(self) -> Path | None:
         return None if self.root is None else Path(self.root) / "ledger.yaml"
 
-    def uniform_random(self) -> Policy:
+    def space_for(self, variant: str | None = None):
+        """The action space of a variant (any variant when every one has the same space)."""
         space = self.action_space
-        return Policy("random", lambda obs, legal, rng: space.sample(rng, legal),
-                      "uniform over legal actions")
+        if not callable(space):
+            return space
+        if variant is None:
+            raise ValueError(f"the {self.family!r} suite's action space depends on the variant; name one")
+        return space(self.variants[variant])
 
-    def policy(self, name: str) -> Policy:
+    def uniform_random(self, variant: str | None = None) -> Policy:
+        space = self.space_for(variant)
+        return Policy("random", lambda obs, legal, rng: space.sample(rng, legal), "uniform over legal actions")
+
+    def policy(self, name: str, variant: str | None = None) -> Policy:
+        """The named policy, resolved for the variant (as written, when no variant is named)."""
         if name == "random" and "random" not in self.policies:
-            return self.uniform_random()
+            return self.uniform_random(variant)
         try:
-            return self.policies[name]
+            base = self.policies[name]
         except KeyError:
             raise KeyError(f"family {self.family!r} has no policy {name!r}; "
                            f"it has {sorted(set(self.policies) | {'random'})}") from None
+        if base.for_config is None or variant is None:
+            return base
+        return Policy(base.name, base.for_config(self.variants[variant]), base.doc)
 
     def policy_names(self) -> list[str]:
         return ["random"] + [n for n in self.policies if n != "random"]

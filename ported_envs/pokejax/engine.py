@@ -398,11 +398,14 @@ def before_move(c, mv, m):
     return go
 
 
-def after_move_self(c, m):
-    """runEvent('AfterMoveSelf') on the attacker: sleep wake-up (3), then psn/brn damage (2)."""
+def after_move_self(c, m, mv):
+    """runEvent('AfterMoveSelf') on the attacker: sleep wake-up (3), then psn/brn damage (2).
+    The wake-up's statusState.source is the event's source: the queued move's target."""
     st = c.g("status", 0)
     wake = m & (st == SLP) & (c.g("status_time", 0) <= 0)
-    cure_status(c, 0, wake)
+    self_target = jnp.asarray(c.tab.m_self_target)[mv].astype(bool)
+    cure_status(c, 0, wake & self_target, source_is_foe=False)
+    cure_status(c, 0, wake & ~self_target, source_is_foe=True)
     hurt = m & ((st == PSN) | (st == BRN) | (st == TOX))
     res = c.vol(0, V_RESIDUAL)
     mult = jnp.where(res, c.st["vol_residual_counter"][0].astype(I32), 1)
@@ -440,7 +443,7 @@ def run_move(c, mv, slot_pp, m):
     c.s("sub_fainted", 1, False, m)
     go = before_move(c, mv, m)
     aborted = m & ~go
-    after_move_self(c, aborted)  # abortMove -> AfterMoveSelf
+    after_move_self(c, aborted, mv)  # abortMove -> AfterMoveSelf
     m = go
     used = go
     # PP (runMove): not for a locked move or the charge turn of a two-turn move
@@ -475,7 +478,7 @@ def run_move(c, mv, slot_pp, m):
     ko = used & ~self_target & ~foe_alive
     c.set_vol(0, V_MUSTRECHARGE, False, ko)
     target_alive = jnp.where(self_target, c.g("hp", 0) > 0, foe_alive)
-    after_move_self(c, used & target_alive)
+    after_move_self(c, used & target_alive, mv)
     return foe_hit
 
 
@@ -672,18 +675,21 @@ def run_switch(c, s, m, fainted_this_turn):
     take_damage(c, s, jnp.maximum(c.g("maxhp", s).astype(I32) // 16, 1), hurt, sets_last=False)
 
 
-def process_faints(c, m):
-    """faintMessages + checkWin + checkFainted after an action. Returns (any faint, fainted per side)."""
-    f0 = m & (c.g("hp", 0) <= 0) & (c.g("status", 0) != FNT)
-    f1 = m & (c.g("hp", 1) <= 0) & (c.g("status", 1) != FNT)
+def process_faints(c, m, flipped=False):
+    """faintMessages + checkWin + checkFainted after an action. Returns (any faint, fainted per side).
+    A battle that ends here never reaches checkFainted, so its last fainted active keeps its status."""
+    f0 = m & (c.g("hp", 0) <= 0) & ~c.g("fainted", 0)
+    f1 = m & (c.g("hp", 1) <= 0) & ~c.g("fainted", 1)
     for s, f in ((0, f0), (1, f1)):
         clear_volatiles(c, s, f)
-        c.s("status", s, FNT, f)
         c.s("fainted", s, True, f)
     any_f = f0 | f1
     left = [jnp.sum((c.st["hp"][s] > 0) & (c.st["species"][s] > 0)) for s in (0, 1)]
     end = any_f & ((left[0] == 0) | (left[1] == 0))
+    for s, f in ((0, f0), (1, f1)):
+        c.s("status", s, FNT, f & ~end)
     winner = jnp.where((left[0] == 0) & (left[1] == 0), 2, jnp.where(left[1] == 0, 0, 1))
+    winner = jnp.where(flipped & (winner < 2), 1 - winner, winner)
     c.st["ended"] = W(end, True, c.st["ended"])
     c.st["winner"] = W(end, winner, c.st["winner"])
     return any_f, f0, f1
@@ -761,7 +767,7 @@ def turn(c, a):
         update_tie(c, msw)
         run_switch(c, 0, msw, fs_own)
         run_move(c, mid, pay, live & ~sw)
-        f_any, f0, f1 = process_faints(c, live)
+        f_any, f0, f1 = process_faints(c, live, flipped)
         c.st = jax.tree.map(lambda x, y: jnp.where(flipped, x, y), flip(c.st), c.st)
         fa = jnp.where(flipped, jnp.stack([f1, f0]), jnp.stack([f0, f1]))
         faint_side = faint_side | fa

@@ -7,9 +7,9 @@ field is compared bit for bit: the reference is float32 C, and a faithful port c
 must reproduce it exactly.
 
 Variants cover both action modes at frameskip 1 and 8 (PufferLib trains with 8).
-The suite's ``action_space`` is the discrete one; continuous variants take a float in
-[-1, 1]. Properties draw actions for their variant's mode, and policies carry a rule per
-mode (``continuous_choose``) that adapters pick by their configuration.
+The action space depends on the mode: Discrete(3), or a float in [-1, 1] in continuous
+variants; properties draw actions for their variant's mode, and each policy has a rule
+per mode (``Policy.for_config``).
 
 Metrics and margins (equivalence margins on the difference of per-episode means; the
 spreads quoted are standard deviations measured on the C reference, 64 episodes per
@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from equiv import EXACT, Discrete, Field, Metric, Property, Schema, Suite, Tier
+from equiv import EXACT, Box, Discrete, Field, Metric, Property, Schema, Suite, Tier
 from suites.pong import properties
 from suites.pong.policies import POLICIES
 
@@ -45,10 +45,9 @@ VARIANTS = {
     "discrete_fs8": {"frameskip": 8, "continuous": False},
     "continuous_fs1": {"frameskip": 1, "continuous": True},
     "continuous_fs8": {"frameskip": 8, "continuous": True},
-    # Not in any tier by default (run it with variant=small_court_fs8): a court so small that
-    # a hit and a point fit in one 8-frame step (the only way to see that rewards are
-    # assigned, not summed) with speeds that are not powers of two. Its short games make
-    # the statistics' margins meaningless, so tiers leave it out.
+    # A court so small that a hit and a point fit in one 8-frame step (the only way to see
+    # that rewards are assigned, not summed) with speeds that are not powers of two. Its
+    # short games make the statistics' margins meaningless, so it has no L3.
     "small_court_fs8": {"width": 90, "height": 120, "paddle_width": 10, "paddle_height": 30,
                         "ball_width": 12, "ball_height": 12, "paddle_speed": 5.5,
                         "ball_initial_speed_x": 12, "ball_initial_speed_y": 2,
@@ -56,6 +55,7 @@ VARIANTS = {
                         "frameskip": 8, "continuous": True},
 }
 MAIN_VARIANTS = ("discrete_fs1", "discrete_fs8", "continuous_fs1", "continuous_fs8")
+ALL_VARIANTS = MAIN_VARIANTS + ("small_court_fs8",)
 
 STATE = Schema([
     Field("paddle_yl", "float32", (), EXACT, "opponent (left) paddle's bottom edge, pixels"),
@@ -122,11 +122,11 @@ TIERS = {
     # The default gate: every rule at L1/L2, lockstep and statistics under the random
     # policy (the tracker's games are 30k steps long at frameskip 1; they run at standard).
     "quick": Tier(l1_examples=40, lockstep_episodes=5, stat_episodes=64, max_steps=20_000,
-                  policies=("random",), variants=MAIN_VARIANTS),
+                  policies=("random",), variants=ALL_VARIANTS, l3_variants=MAIN_VARIANTS),
     "standard": Tier(l1_examples=200, lockstep_episodes=100, stat_episodes=200, max_steps=60_000,
-                     variants=MAIN_VARIANTS),
+                     variants=ALL_VARIANTS, l3_variants=MAIN_VARIANTS),
     "deep": Tier(l1_examples=2000, lockstep_episodes=1000, stat_episodes=1000, max_steps=60_000,
-                 variants=MAIN_VARIANTS),
+                 variants=ALL_VARIANTS, l3_variants=MAIN_VARIANTS),
 }
 
 
@@ -139,7 +139,7 @@ SUITE = Suite(
     family="pong",
     state=STATE,
     outputs=OUTPUTS,
-    action_space=Discrete(3),
+    action_space=lambda config: Box(-1.0, 1.0) if config.get("continuous") else Discrete(3),
     properties=PROPERTIES,
     policies=POLICIES,
     metrics=METRICS,

@@ -1,10 +1,7 @@
 """The pong suite's policies. Each works in both modes: ``choose`` gives a discrete action
-(0 stay, 1 up, 2 down) and ``continuous_choose`` a float direction in [-1, 1]; adapters
-pick the one for their mode (``continuous_choose`` when the variant is continuous)."""
+(0 stay, 1 up, 2 down); in a continuous variant ``for_config`` swaps in a rule giving a
+float direction in [-1, 1]."""
 from __future__ import annotations
-
-from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -22,20 +19,25 @@ def geometry(config: dict | None = None) -> dict:
             "paddle_speed": c["paddle_speed"]}
 
 
-@dataclass(frozen=True)
-class PongPolicy(Policy):
-    """A policy with a rule for each action mode."""
-
-    continuous_choose: Callable | None = None
+def _per_mode(discrete_rule, continuous_rule):
+    """``for_config``: the continuous rule in continuous variants, else the discrete one."""
+    return lambda config: continuous_rule if config.get("continuous") else discrete_rule
 
 
 _G = geometry()
 
 
-def _gap(obs) -> float:
-    """Ball centre minus the agent's paddle centre, in pixels (positive: ball is higher)."""
-    paddle = float(obs[1]) * _G["paddle_span"] + _G["min_paddle_y"] + _G["half_paddle"]
-    ball = float(obs[3]) * _G["height"] + _G["half_ball"]
+_F = np.float32
+_PADDLE_OFFSET = _F(_G["min_paddle_y"] + _G["half_paddle"])
+
+
+def _gap(obs) -> np.float32:
+    """Ball centre minus the agent's paddle centre, in pixels (positive: ball is higher).
+
+    Float32, one rounding per operation, so a JAX policy can reproduce it bit for bit
+    (adapters/pong_jax.py): both sides then play the very same policy."""
+    paddle = _F(obs[1]) * _F(_G["paddle_span"]) + _PADDLE_OFFSET
+    ball = _F(obs[3]) * _F(_G["height"]) + _F(_G["half_ball"])
     return ball - paddle
 
 
@@ -45,17 +47,25 @@ def _track(obs, legal, rng) -> int:
 
 
 def _track_continuous(obs, legal, rng) -> np.ndarray:
-    return np.float32(np.clip(_gap(obs) / _G["paddle_speed"], -1.0, 1.0))
+    # paddle_speed is 8: dividing by it is exact in any float arithmetic.
+    return np.clip(_gap(obs) / _F(_G["paddle_speed"]), _F(-1), _F(1)).astype(np.float32)
+
+
+def _random(obs, legal, rng) -> int:
+    return int(rng.integers(0, 3))
+
+
+def _random_continuous(obs, legal, rng) -> np.float32:
+    return np.float32(rng.uniform(-1.0, 1.0))
 
 
 POLICIES = {
-    "random": PongPolicy(
-        "random", lambda obs, legal, rng: int(rng.integers(0, 3)),
-        "uniform over {stay, up, down}; continuous: uniform direction in [-1, 1]",
-        continuous_choose=lambda obs, legal, rng: np.float32(rng.uniform(-1.0, 1.0))),
-    "tracker": PongPolicy(
+    "random": Policy(
+        "random", _random, "uniform over {stay, up, down}; continuous: uniform direction in [-1, 1]",
+        for_config=_per_mode(_random, _random_continuous)),
+    "tracker": Policy(
         "tracker", _track,
         f"moves the paddle centre toward the ball centre (dead band {TRACKER_DEADBAND:g} px); "
         "continuous: direction = gap / paddle_speed, clipped",
-        continuous_choose=_track_continuous),
+        for_config=_per_mode(_track, _track_continuous)),
 }

@@ -1,0 +1,42 @@
+"""Fast checks of the pokejax adapter pieces that need no engine compile."""
+import numpy as np
+import pytest
+
+from suites.pokemon import schema
+
+
+def _starts():
+    from adapters.pokejax import PokeJax
+    why = PokeJax.missing()
+    if why:
+        pytest.fail(why)
+    from ported_envs.pokejax.env import PokeJaxEnv
+    return PokeJaxEnv("gen1customgame")
+
+
+def test_observation_is_the_schema_encoder():
+    from ported_envs.pokejax.env import observation, to_numpy
+    env = _starts()
+    for seed in range(5):
+        st = env.initial_state(seed)
+        assert np.array_equal(np.asarray(observation(st)), schema.observation(to_numpy(st)))
+
+
+def test_start_states_are_canonical_and_legal_mask_offers_moves_and_switches():
+    from ported_envs.pokejax.env import legal_mask, to_numpy
+    env = _starts()
+    st = env.initial_state(0)
+    schema.STATE.coerce(to_numpy(st), "pokejax start state")
+    mask = np.asarray(legal_mask(st))
+    assert mask.shape == (2, schema.N_ACTIONS)
+    for s in (0, 1):
+        assert mask[s, :4].any() and mask[s, 5:10].any() and not mask[s, 4] and not mask[s, 13]
+
+
+def test_unsupported_format_and_missing_seed_are_named():
+    from ported_envs.pokejax.env import PokeJaxEnv
+    with pytest.raises(ValueError, match="not supported yet"):
+        PokeJaxEnv("gen1randombattle")
+    env = _starts()
+    with pytest.raises(ValueError, match="initial states exist"):
+        env.initial_state(10**9)
