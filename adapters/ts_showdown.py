@@ -49,29 +49,35 @@ def teams_for(seed: int) -> list:
     return [pool[(2 * int(seed)) % n], pool[(2 * int(seed) + 1) % n]]
 
 
+_LAYOUT = [(f.name, f.np_dtype, f.shape) for f in schema.STATE]
+
+
 def to_arrays(raw: dict) -> dict:
-    """The bridge's canonical state (nested lists) as schema-typed numpy arrays."""
+    """The bridge's canonical state (flat lists) as schema-typed numpy arrays."""
     out = {}
-    for f in schema.STATE:
-        if f.name not in raw:
-            raise AdapterError(f"ts_showdown bridge state lacks field {f.name!r}; canonical.js and "
+    for name, dtype, shape in _LAYOUT:
+        if name not in raw:
+            raise AdapterError(f"ts_showdown bridge state lacks field {name!r}; canonical.js and "
                                f"suites/pokemon/schema.py disagree", adapter="ts_showdown")
-        out[f.name] = np.asarray(raw[f.name], dtype=f.np_dtype).reshape(f.shape)
-    extra = set(raw) - set(out)
-    if extra:
+        out[name] = np.asarray(raw[name], dtype=dtype).reshape(shape)
+    if len(raw) != len(out):
+        extra = set(raw) - set(out)
         raise AdapterError(f"ts_showdown bridge state has fields {sorted(extra)} the schema does not "
                            f"declare; add them to suites/pokemon/schema.py or drop them", adapter="ts_showdown")
     return out
 
 
 def _outputs(state: dict, max_turns: int):
+    """(obs, reward, terminated, truncated) of a canonical state: numpy arrays or the bridge's
+    flat lists (both in C order, so the observation is the same concatenation)."""
     ended = bool(state["ended"])
     winner = int(state["winner"])
     reward = np.float32(0.0)
     if ended:
         reward = np.float32(1.0 if winner == 0 else -1.0 if winner == 1 else 0.0)
     truncated = (not ended) and int(state["turn"]) >= max_turns
-    return schema.observation(state), reward, ended, truncated
+    obs = np.concatenate([np.asarray(state[name], np.int32).reshape(-1) for name, _ in schema.OBS_LAYOUT])
+    return obs, reward, ended, truncated
 
 
 class TsShowdown(Adapter):
@@ -140,7 +146,7 @@ class TsShowdown(Adapter):
             raise ValueError(f"ts_showdown takes a joint action [a_p1, a_p2], got {action!r}")
         reply = self.bridge.call({"cmd": "step", "id": self._current(), "actions": [int(a) for a in acts]})
         self._accept(reply)
-        obs, reward, terminated, truncated = _outputs(self.get_state(), self.max_turns)
+        obs, reward, terminated, truncated = _outputs(reply["state"], self.max_turns)
         info = {}
         if "draws" in reply:
             info = {"draws": reply["draws"], "seed_after": reply["seed_after"]}
@@ -252,59 +258,78 @@ class TsShowdown(Adapter):
         return [results[i] for i in seeds]
 
     def _rollout_chunk(self, seeds, policy, max_steps, record_states):
+        """Pipelined: each bridge has one request in flight per battle; as soon as a reply is in,
+        the policy picks the next action and it is sent, so Python and Node work at once."""
+        from collections import deque
+
         from equiv._adapter import _Recorder
         n = len(self.pool)
-        live = {}
+        live, inflight = {}, [deque() for _ in range(n)]
         for k, seed in enumerate(seeds):
-            live[seed] = {"bridge": k % n, "id": next(_ids), "rng": np.random.default_rng([seed, 0x5EED]),
-                          "rec": _Recorder(seed, record_states), "steps": 0}
-        try:
-            replies = self.pool.scatter([(e["bridge"], {"cmd": "reset", "id": e["id"], "format": self.format,
-                                                         "seed": battle_seed(s), "teams": teams_for(s)})
-                                         for s, e in live.items()])
-        except AdapterError as err:
-            return {s: self._interrupted(s, err) for s in seeds}
-        for (s, e), r in zip(live.items(), replies):
-            e["reply"] = r
+            e = {"bridge": k % n, "id": next(_ids), "rng": np.random.default_rng([seed, 0x5EED]),
+                 "rec": _Recorder(seed, record_states), "steps": 0, "reset": True}
+            live[seed] = e
         done = {}
-        while live:
-            order = list(live)
-            reqs = []
-            for s in order:
-                e = live[s]
-                state = to_arrays(e["reply"]["state"])
-                legal = np.asarray(e["reply"]["legal"], bool)
-                a = policy(schema.observation(state), legal, e["rng"])
-                e["action"] = np.asarray(a)
-                reqs.append((e["bridge"], {"cmd": "step", "id": e["id"], "actions": [int(x) for x in np.asarray(a).reshape(2)]}))
-            try:
-                replies = self.pool.scatter(reqs)
-            except AdapterError as err:
-                for s in order:
-                    done[s] = self._interrupted(s, err, live[s]["rec"])
-                return done
-            for s, r in zip(order, replies):
-                e = live[s]
-                e["reply"] = r
-                state = to_arrays(r["state"])
-                obs, reward, terminated, truncated = _outputs(state, self.max_turns)
-                legal = np.asarray(r["legal"], bool)
-                e["rec"].add(e["action"], Step(obs, reward, terminated, truncated).outputs(legal),
-                             state if record_states else None)
-                e["steps"] += 1
-                if terminated or truncated or e["steps"] >= max_steps:
-                    done[s] = e["rec"].finish()
-                    self.pool[e["bridge"]].call({"cmd": "close", "id": e["id"]})
-                    del live[s]
+        try:
+            for seed, e in live.items():
+                self.pool[e["bridge"]].send({"cmd": "reset", "id": e["id"], "format": self.format,
+                                             "seed": battle_seed(seed), "teams": teams_for(seed)})
+                inflight[e["bridge"]].append(seed)
+            while any(inflight):
+                for i in range(n):
+                    if not inflight[i]:
+                        continue
+                    seed = inflight[i].popleft()
+                    reply = self.pool[i].receive()
+                    if seed is None:  # the reply to a close
+                        continue
+                    e = live[seed]
+                    state = to_arrays(reply["state"]) if record_states else reply["state"]
+                    legal = np.asarray(reply["legal"], bool)
+                    obs, reward, terminated, truncated = _outputs(state, self.max_turns)
+                    if not e.pop("reset", False):
+                        e["rec"].add(e["action"], Step(obs, reward, terminated, truncated).outputs(legal),
+                                     state if record_states else None)
+                        e["steps"] += 1
+                        if terminated or truncated or e["steps"] >= max_steps:
+                            done[seed] = e["rec"].finish()
+                            del live[seed]
+                            self.pool[i].send({"cmd": "close", "id": e["id"]})
+                            inflight[i].append(None)
+                            continue
+                    e["action"] = np.asarray(policy(obs, legal, e["rng"]))
+                    self.pool[i].send({"cmd": "step", "id": e["id"],
+                                       "actions": [int(x) for x in e["action"].reshape(2)]})
+                    inflight[i].append(seed)
+        except AdapterError as err:
+            for seed, e in live.items():
+                done[seed] = self._interrupted(seed, err, e["rec"])
+            for i in range(n):  # drain what the surviving bridges still owe, so they stay in step
+                while inflight[i] and self.pool[i].alive():
+                    inflight[i].popleft()
+                    try:
+                        self.pool[i].receive()
+                    except AdapterError:
+                        pass
         return done
 
     @staticmethod
-    def _interrupted(seed, err, rec=None) -> Trajectory:
-        from equiv._adapter import _Recorder
-        traj = (rec or _Recorder(seed, False)).finish() if rec is not None and rec.actions else \
-            Trajectory(seed, np.zeros((0, 2), np.int64), {})
+    def _interrupted(seed, err, rec) -> Trajectory:
+        """The steps recorded before the bridge failed, marked with the failure."""
+        traj = rec.finish() if rec.actions else Trajectory(seed, np.zeros((0, 2), np.int64), {})
         traj.interrupted = str(err)
         return traj
+
+    @staticmethod
+    def inprocess_baseline(format: str, battles: int, canonical: bool = False) -> dict:
+        """The same random battles driven inside Node without the bridge (bench_inprocess.js)."""
+        import json
+        import subprocess
+        cmd = ["node", "bench_inprocess.js", str(client.DATA_FILE), format, str(battles)]
+        if canonical:
+            cmd.append("canonical")
+        out = subprocess.run(cmd, cwd=client.HERE, capture_output=True, text=True, check=True, timeout=1800)
+        return json.loads(out.stdout.strip().splitlines()[-1])
 
     # --- bookkeeping ------------------------------------------------------------------
     def provenance(self) -> dict:

@@ -49,6 +49,13 @@ def main(args=None, reference_cls=None, ported_cls=None) -> list[dict]:
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     print(f"  {'implementation':<34}{'steps':>8}{'steps/s':>10}{'steps/CPU-s':>13}")
     rows = []
+    baseline = getattr(reference_cls, "inprocess_baseline", None)
+    if baseline is not None:
+        for canonical in (False, True):
+            r = baseline(opts.format, opts.battles, canonical)
+            rows.append({"side": "reference-inprocess", "canonical": canonical, **r})
+            label = "Showdown in Node, no bridge" + (" +canonical" if canonical else "")
+            print(f"  {label:<34}{r['steps']:>8}{r['steps_per_s']:>10.0f}{r['steps_per_cpu_s']:>13.0f}")
     for n in [int(x) for x in opts.processes.split(",")]:
         r = time_rollouts(reference_cls(format=opts.format, processes=n), opts.battles)
         rows.append({"side": "reference", "processes": n, **r})
