@@ -76,8 +76,7 @@ def _outputs(state: dict, max_turns: int):
     if ended:
         reward = np.float32(1.0 if winner == 0 else -1.0 if winner == 1 else 0.0)
     truncated = (not ended) and int(state["turn"]) >= max_turns
-    obs = np.concatenate([np.asarray(state[name], np.int32).reshape(-1) for name, _ in schema.OBS_LAYOUT])
-    return obs, reward, ended, truncated
+    return schema.observation(state), reward, ended, truncated
 
 
 class TsShowdown(Adapter):

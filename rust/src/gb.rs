@@ -61,6 +61,12 @@ pub fn default_boot_rom() -> [u8; 256] {
     b
 }
 
+/// A canonical state field: an integer or a byte string.
+pub enum Field {
+    U(u64),
+    B(Vec<u8>),
+}
+
 #[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
 pub struct Registers {
     pub a: u8,
@@ -1438,6 +1444,245 @@ impl GameBoy {
         for i in 0..n {
             self.run_frame(render && i + 1 == n)?;
         }
+        Ok(())
+    }
+
+    // ------------------------------------------------------------------ canonical fields
+
+    /// The gameboy family's canonical state (reference_envs/gameboy/state.py), in the terms of
+    /// PyBoy 2.8.1's save state: (name, value) with scalars as u64 and arrays as bytes.
+    pub fn state_fields(&self) -> Vec<(&'static str, Field)> {
+        use Field::{B, U};
+        let l = &self.lcd;
+        let t = &self.timer;
+        let c = &self.cart;
+        let s = &self.serial;
+        let mut cart_ram = vec![0u8; 32768];
+        let n = (c.ram_banks * 0x2000).min(32768);
+        cart_ram[..n].copy_from_slice(&c.ram[..n]);
+        let mbc_regs = match c.kind {
+            crate::cart::Mbc::Mbc1 => vec![c.bank_select_register1, c.bank_select_register2],
+            crate::cart::Mbc::Mbc5 => vec![c.rumble_supported as u8, (c.rumble_supported && c.rumble_enabled) as u8],
+            crate::cart::Mbc::RomOnly => vec![0, 0],
+        };
+        let screen: Vec<u8> = l.screen.iter().flat_map(|p| p.to_le_bytes()).collect();
+        vec![
+            ("boot_rom", U(self.bootrom_enabled as u64)),
+            ("a", U(self.r.a as u64)),
+            ("f", U(self.r.f as u64)),
+            ("b", U(self.r.b as u64)),
+            ("c", U(self.r.c as u64)),
+            ("d", U(self.r.d as u64)),
+            ("e", U(self.r.e as u64)),
+            ("h", U((self.r.hl >> 8) as u64)),
+            ("l", U((self.r.hl & 0xFF) as u64)),
+            ("sp", U(self.r.sp as u64)),
+            ("pc", U(self.r.pc as u64)),
+            ("ime", U(self.ime as u64)),
+            ("ime_delay", U(self.ie_delay as u64)),
+            ("halted", U(self.halted as u64)),
+            ("stopped", U(self.stopped as u64)),
+            ("ie", U(self.ie_reg as u64)),
+            ("int_queued", U(self.int_queued as u64)),
+            ("if_", U(self.if_reg as u64)),
+            ("cycles", U(self.cycles as u64)),
+            ("dma_active", U(self.oam_dma_active as u64)),
+            ("dma_reading", U(self.oam_dma_reading as u64)),
+            ("dma_source", U(self.oam_dma_source as u64)),
+            ("dma_index", U(self.oam_dma_index as u64)),
+            ("dma_start_cycle", U(self.oam_dma_start_cycle as u64)),
+            ("vram", B(l.vram.to_vec())),
+            ("oam", B(l.oam.to_vec())),
+            ("lcdc", U(l.lcdc as u64)),
+            ("bgp", U(l.bgp as u64)),
+            ("obp0", U(l.obp0 as u64)),
+            ("obp1", U(l.obp1 as u64)),
+            ("stat", U(l.stat.value as u64)),
+            ("ly", U(l.ly as u64)),
+            ("lyc", U(l.lyc as u64)),
+            ("scy", U(l.scy as u64)),
+            ("scx", U(l.scx as u64)),
+            ("wy", U(l.wy as u64)),
+            ("wx", U(l.wx as u64)),
+            ("lcd_frame_done", U(l.frame_done as u64)),
+            ("lcd_first_frame", U(l.first_frame as u64)),
+            ("lcd_reset", U(l.reset as u64)),
+            ("lcd_last_cycles", U(l.last_cycles)),
+            ("lcd_clock", U(l.clock)),
+            ("lcd_clock_target", U(l.clock_target)),
+            ("lcd_next_stat_mode", U(l.next_stat_mode as u64)),
+            ("lcd_stat_transition", U(l.stat_transition as u64)),
+            ("screen", B(screen)),
+            ("wy_activated", U(l.wy_activated_frame as u64)),
+            ("wram", B(self.wram.to_vec())),
+            ("unusable", B(self.unusable.to_vec())),
+            ("p1", U(self.io_ports[0] as u64)),
+            ("hram", B(self.hram.to_vec())),
+            ("div", U(t.div & 0xFF)),
+            ("tima", U(t.tima & 0xFF)),
+            ("div_counter", U(t.div_counter & 0xFFFF)),
+            ("tima_counter", U(t.tima_counter & 0xFFFF)),
+            ("tma", U(t.tma & 0xFF)),
+            ("tac", U(t.tac & 0xFF)),
+            ("tima_reload_state", U(t.tima_reload_state as u64)),
+            ("timer_last_cycles", U(t.last_cycles)),
+            ("timer_cycles_to_interrupt", U(t.cycles_to_interrupt as u64)),
+            ("rom_bank", U((c.rombank_selected & 0xFF) as u64)),
+            ("ram_bank", U((c.rambank_selected & 0xFF) as u64)),
+            ("ram_enabled", U(c.rambank_enabled as u64)),
+            ("mbc_mode", U(c.memorymodel as u64)),
+            ("mbc_regs", B(mbc_regs)),
+            ("cart_ram", B(cart_ram)),
+            ("joy_directional", U(self.joy_directional as u64)),
+            ("joy_standard", U(self.joy_standard as u64)),
+            ("sb", U(s.sb as u64)),
+            ("sc", U(s.sc as u64)),
+            ("serial_transfer", U(s.transfer_enabled as u64)),
+            ("serial_internal_clock", U(s.internal_clock as u64)),
+            ("serial_last_cycles", U(s.last_cycles)),
+            ("serial_cycles_to_interrupt", U(s.cycles_to_interrupt as u64)),
+            ("serial_clock", U(s.clock)),
+            ("serial_clock_target", U(s.clock_target)),
+        ]
+    }
+
+    /// Inject canonical fields (all of them, as from `state_fields`), the way PyBoy's
+    /// `load_state` applies a save state: LCDC goes through `set_lcdc` first, then fields are
+    /// overwritten and the derived scheduling values recomputed. Not covered (kept as they
+    /// are): the APU, the window line counter and the LYC-while-off latch.
+    pub fn load_state_fields(&mut self, get: &mut dyn FnMut(&str) -> Result<Field, String>) -> Result<(), String> {
+        let mut u = |name: &str, max: u64| -> Result<u64, String> {
+            match get(name)? {
+                Field::U(v) if v <= max => Ok(v),
+                Field::U(v) => Err(format!("field {} = {} is out of range (max {})", name, v, max)),
+                Field::B(_) => Err(format!("field {} must be an int", name)),
+            }
+        };
+        let b8 = 0xFF;
+        let lcdc = u("lcdc", b8)? as u8;
+        let mut f = |g: &mut GameBoy| -> Result<(), String> {
+            g.bootrom_enabled = u("boot_rom", 1)? != 0;
+            g.r.a = u("a", b8)? as u8;
+            g.r.f = u("f", b8)? as u8;
+            g.r.b = u("b", b8)? as u8;
+            g.r.c = u("c", b8)? as u8;
+            g.r.d = u("d", b8)? as u8;
+            g.r.e = u("e", b8)? as u8;
+            g.r.hl = ((u("h", b8)? as u16) << 8) | u("l", b8)? as u16;
+            g.r.sp = u("sp", 0xFFFF)? as u16;
+            g.r.pc = u("pc", 0xFFFF)? as u16;
+            g.ime = u("ime", b8)? != 0;
+            g.ie_delay = u("ime_delay", b8)? as u8;
+            g.halted = u("halted", b8)? != 0;
+            g.stopped = u("stopped", b8)? != 0;
+            g.ie_reg = u("ie", b8)? as u8;
+            g.int_queued = u("int_queued", b8)? != 0;
+            g.if_reg = u("if_", b8)? as u8;
+            g.cycles = u("cycles", u64::MAX)? as i64;
+            g.oam_dma_active = u("dma_active", b8)? != 0;
+            g.oam_dma_reading = u("dma_reading", b8)? != 0;
+            g.oam_dma_source = u("dma_source", b8)? as u8;
+            g.oam_dma_index = u("dma_index", b8)? as u8;
+            g.oam_dma_start_cycle = u("dma_start_cycle", u64::MAX)? as i64;
+            let l = &mut g.lcd;
+            l.bgp = u("bgp", b8)? as u8;
+            l.obp0 = u("obp0", b8)? as u8;
+            l.obp1 = u("obp1", b8)? as u8;
+            l.stat.value = u("stat", b8)? as u8;
+            l.stat.mode = l.stat.value & 3;
+            l.stat.irq_line = false;
+            l.stat.update_irq_line();
+            l.ly = u("ly", b8)? as u8;
+            l.lyc = u("lyc", b8)? as u8;
+            l.scy = u("scy", b8)? as u8;
+            l.scx = u("scx", b8)? as u8;
+            l.wy = u("wy", b8)? as u8;
+            l.wx = u("wx", b8)? as u8;
+            l.frame_done = u("lcd_frame_done", b8)? != 0;
+            l.first_frame = u("lcd_first_frame", b8)? != 0;
+            l.reset = u("lcd_reset", b8)? != 0;
+            l.last_cycles = u("lcd_last_cycles", u64::MAX)?;
+            l.clock = u("lcd_clock", u64::MAX)?;
+            l.clock_target = u("lcd_clock_target", u64::MAX)?;
+            l.next_stat_mode = u("lcd_next_stat_mode", b8)? as u8;
+            l.stat_transition = u("lcd_stat_transition", b8)? as u8;
+            l.cycles_to_interrupt = l.clock_target.wrapping_sub(l.clock) as i64;
+            l.cycles_to_frame = crate::FRAME_CYCLES.wrapping_sub(l.clock) as i64;
+            if l.stat.mode == 3 {
+                l.mode3_adjustment = l.mode3_adjustment_for(l.ly as i32);
+            }
+            l.wy_activated_frame = u("wy_activated", b8)? != 0;
+            g.io_ports[0] = u("p1", b8)? as u8;
+            let t = &mut g.timer;
+            t.div = u("div", b8)?;
+            t.tima = u("tima", b8)?;
+            t.div_counter = u("div_counter", 0xFFFF)?;
+            t.tima_counter = u("tima_counter", 0xFFFF)?;
+            t.tma = u("tma", b8)?;
+            t.tac = u("tac", b8)?;
+            t.tima_reload_state = u("tima_reload_state", b8)? as u8;
+            t.last_cycles = u("timer_last_cycles", u64::MAX)?;
+            t.cycles_to_interrupt = u("timer_cycles_to_interrupt", u64::MAX)? as i64;
+            let c = &mut g.cart;
+            c.rombank_selected = u("rom_bank", b8)? as usize;
+            c.rambank_selected = u("ram_bank", b8)? as usize;
+            c.rambank_enabled = u("ram_enabled", b8)? != 0;
+            c.memorymodel = u("mbc_mode", b8)? as u8;
+            g.joy_directional = u("joy_directional", b8)? as u8;
+            g.joy_standard = u("joy_standard", b8)? as u8;
+            let s = &mut g.serial;
+            s.sb = u("sb", b8)? as u8;
+            s.sc = u("sc", b8)? as u8;
+            s.transfer_enabled = u("serial_transfer", b8)? != 0;
+            s.internal_clock = u("serial_internal_clock", b8)? != 0;
+            s.last_cycles = u("serial_last_cycles", u64::MAX)?;
+            s.cycles_to_interrupt = u("serial_cycles_to_interrupt", u64::MAX)? as i64;
+            s.clock = u("serial_clock", u64::MAX)?;
+            s.clock_target = u("serial_clock_target", u64::MAX)?;
+            Ok(())
+        };
+        let mut copy = self.clone();
+        copy.lcd.set_lcdc(lcdc);
+        f(&mut copy)?;
+        drop(f);
+        let mut bytes = |name: &str, len: usize| -> Result<Vec<u8>, String> {
+            match get(name)? {
+                Field::B(v) if v.len() == len => Ok(v),
+                Field::B(v) => Err(format!("field {} has {} bytes, expected {}", name, v.len(), len)),
+                Field::U(_) => Err(format!("field {} must be bytes", name)),
+            }
+        };
+        copy.lcd.vram.copy_from_slice(&bytes("vram", 0x2000)?);
+        copy.lcd.oam.copy_from_slice(&bytes("oam", 0xA0)?);
+        let screen = bytes("screen", 144 * 160 * 4)?;
+        for (p, q) in copy.lcd.screen.iter_mut().zip(screen.chunks_exact(4)) {
+            *p = u32::from_le_bytes(q.try_into().unwrap());
+        }
+        copy.wram.copy_from_slice(&bytes("wram", 0x2000)?);
+        copy.unusable.copy_from_slice(&bytes("unusable", 0x60)?);
+        copy.hram.copy_from_slice(&bytes("hram", 0x7F)?);
+        let regs = bytes("mbc_regs", 2)?;
+        match copy.cart.kind {
+            crate::cart::Mbc::Mbc1 => {
+                copy.cart.bank_select_register1 = regs[0];
+                copy.cart.bank_select_register2 = regs[1];
+            }
+            crate::cart::Mbc::Mbc5 => copy.cart.rumble_enabled = regs[1] != 0,
+            crate::cart::Mbc::RomOnly => {}
+        }
+        let ram = bytes("cart_ram", 32768)?;
+        let n = (copy.cart.ram_banks * 0x2000).min(32768);
+        copy.cart.ram[..n].copy_from_slice(&ram[..n]);
+        copy.lcd.lcdc = lcdc;
+        if copy.cart.rombank_selected >= copy.cart.rom_banks.max(2) {
+            return Err(format!("rom_bank {} is past this ROM's {} banks", copy.cart.rombank_selected, copy.cart.rom_banks));
+        }
+        // Commit, keeping the screen buffer's allocation (numpy views point at it).
+        let mut screen_buf = std::mem::take(&mut self.lcd.screen);
+        screen_buf.copy_from_slice(&copy.lcd.screen);
+        copy.lcd.screen = screen_buf;
+        copy.illegal = None;
+        *self = copy;
         Ok(())
     }
 

@@ -217,6 +217,10 @@ impl Lcd {
         (penalty - 7).max(0)
     }
 
+    pub fn mode3_adjustment_for(&self, ly: i32) -> i64 {
+        self.mode3_timing_adjustment(ly)
+    }
+
     fn mode3_timing_adjustment(&self, ly: i32) -> i64 {
         let mut penalty = self.mode3_sprite_penalty(ly);
         if !self.first_frame {

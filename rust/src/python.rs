@@ -10,7 +10,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict};
 use rayon::prelude::*;
 
-use crate::gb::{default_boot_rom, GameBoy, BUTTON_NAMES};
+use crate::gb::{default_boot_rom, Field, GameBoy, BUTTON_NAMES};
 use crate::lcd::{COLS, ROWS};
 
 fn to_bytes(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<u8>> {
@@ -396,6 +396,34 @@ impl Emulator {
     fn load_state(&mut self, state: &Bound<'_, PyAny>) -> PyResult<()> {
         let data = to_bytes(state, "state")?;
         self.gb.load_state(&data).map_err(PyValueError::new_err)
+    }
+
+    /// The gameboy family's canonical state fields (reference_envs/gameboy/state.py): a dict of
+    /// ints (scalars) and bytes (arrays; `screen` is RGBA bytes, `cart_ram` 32 KiB).
+    fn state_fields<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        for (name, v) in self.gb.state_fields() {
+            match v {
+                Field::U(x) => d.set_item(name, x)?,
+                Field::B(b) => d.set_item(name, PyBytes::new(py, &b))?,
+            }
+        }
+        Ok(d)
+    }
+
+    /// Inject canonical state fields (every field of `state_fields()`; ints and bytes).
+    fn load_state_fields(&mut self, fields: &Bound<'_, PyDict>) -> PyResult<()> {
+        let mut get = |name: &str| -> Result<Field, String> {
+            let v = fields
+                .get_item(name)
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("missing field {:?}; pass every key of state_fields()", name))?;
+            if let Ok(x) = v.extract::<u64>() {
+                return Ok(Field::U(x));
+            }
+            to_bytes(&v, name).map(Field::B).map_err(|e| e.to_string())
+        };
+        self.gb.load_state_fields(&mut get).map_err(PyValueError::new_err)
     }
 
     /// A gameboy-doctor trace line for the instruction about to run (PCMEM read without side effects).

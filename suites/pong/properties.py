@@ -27,17 +27,20 @@ from hypothesis import strategies as st
 
 from equiv import Case
 
-DEFAULTS = {
-    "width": 500, "height": 640, "paddle_width": 20, "paddle_height": 70,
-    "ball_width": 32, "ball_height": 32, "paddle_speed": 8,
-    "ball_initial_speed_x": 10, "ball_initial_speed_y": 1,
-    "ball_speed_y_increment": 3, "ball_max_speed_y": 13,
-    "max_score": 21, "frameskip": 1, "continuous": False,
-}
+from reference_envs.puffer_pong.cpong import DEFAULT_CONFIG as DEFAULTS  # the family is the C env's
 F32 = np.float32
 _MILLI = float(np.float32(1e-3))
 # No subnormal floats anywhere: XLA on CPU flushes them to zero (FTZ/DAZ, no switch to turn
-# it off), the C does not. See the note in ledger.yaml.
+# it off), the C does not. See the note in ledger.yaml. Nor values so tiny that dividing
+# them by a screen size gives a subnormal (|x| < 1e-30): play starts from whole numbers and
+# float32 arithmetic on such values never lands there, so no reachable state has them.
+_TINY = 1e-30
+
+
+def _floats(lo, hi, **kwargs):
+    """float32 values in [lo, hi], none subnormal nor tiny enough to make one."""
+    return st.floats(lo, hi, width=32, allow_nan=False, allow_infinity=False, allow_subnormal=False,
+                     **kwargs).map(lambda v: 0.0 if 0 < abs(v) < _TINY else v)
 
 
 def _f32(x) -> np.ndarray:
@@ -47,8 +50,7 @@ def _f32(x) -> np.ndarray:
 def _coord(lo: float, hi: float):
     """A position: usually a whole number, sometimes any float32, rarely -0.0 (if in range)."""
     parts = [st.integers(int(np.ceil(lo)), int(np.floor(hi))).map(float),
-             st.floats(lo, hi, width=32, allow_nan=False, allow_infinity=False,
-                       allow_subnormal=False)]
+             _floats(lo, hi)]
     if lo <= 0 <= hi:
         parts.append(st.just(-0.0))
     return st.one_of(*parts)
@@ -57,8 +59,8 @@ def _coord(lo: float, hi: float):
 def _nudge():
     """How far from an exact edge: on it, a hair either side, or clearly either side."""
     return st.one_of(st.sampled_from([0.0, 0.0, 0.5, -0.5, 1.0, -1.0, 2.0, -2.0]),
-                     st.floats(-_MILLI, _MILLI, width=32, allow_nan=False, allow_subnormal=False),
-                     st.floats(-4.0, 4.0, width=32, allow_nan=False, allow_subnormal=False))
+                     _floats(-_MILLI, _MILLI),
+                     _floats(-4.0, 4.0))
 
 
 class _Geometry:
@@ -75,7 +77,7 @@ class _Geometry:
     def action(self):
         if self.continuous:
             return st.one_of(st.sampled_from([-1.0, 0.0, 1.0, 0.5, -0.5]),
-                             st.floats(-1, 1, width=32, allow_nan=False, allow_subnormal=False)).map(F32)
+                             _floats(-1, 1)).map(F32)
         return st.integers(0, 2)
 
     def direction(self, action) -> float:
@@ -93,11 +95,11 @@ class _Geometry:
         return {
             "score_l": np.uint32(draw(self.scores())), "score_r": np.uint32(draw(self.scores())),
             "paddle_dir": _f32(draw(st.sampled_from([-1.0, 0.0, 1.0]) if not self.continuous
-                                    else st.floats(-1, 1, width=32, allow_nan=False, allow_subnormal=False))),
+                                    else _floats(-1, 1))),
             "tick": np.int32(draw(st.integers(0, 20_000))),
             "n_bounces": np.int32(draw(st.integers(0, 400))),
             "win": np.int32(draw(st.integers(0, 1))),
-            "obs": np.asarray(draw(st.lists(st.floats(0, 1, width=32, allow_subnormal=False), min_size=8, max_size=8)), np.float32),
+            "obs": np.asarray(draw(st.lists(_floats(0, 1), min_size=8, max_size=8)), np.float32),
             "rng": np.asarray(draw(st.lists(st.integers(0, 2**32 - 1), min_size=31, max_size=31)), np.uint32),
         }
 
@@ -108,7 +110,7 @@ class _Geometry:
 
     def vy(self):
         return st.one_of(st.integers(-int(self.vmax), int(self.vmax)).map(float),
-                         st.floats(-self.vmax, self.vmax, width=32, allow_nan=False, allow_subnormal=False), st.just(-0.0))
+                         _floats(-self.vmax, self.vmax), st.just(-0.0))
 
 
 def anywhere(g: _Geometry):
@@ -183,7 +185,7 @@ def points(g: _Geometry):
     def build(draw):
         frame = draw(st.one_of(st.sampled_from(sorted({1, g.fs})), st.integers(1, g.fs)))
         agent_scores = draw(st.booleans())
-        offset = draw(st.floats(0, g.vx, exclude_max=True, width=32, allow_subnormal=False)) if draw(st.booleans()) else 0.0
+        offset = draw(_floats(0, g.vx, exclude_max=True)) if draw(st.booleans()) else 0.0
         ball_y = draw(_coord(g.h * 0.5, g.h - g.bh - 8 * g.speed))
         vy = draw(st.sampled_from([0.0, -1.0, 1.0, -2.0]))
         far = draw(st.sampled_from([g.lo, g.lo + 1.0]))  # the paddle of the side that misses

@@ -1,0 +1,47 @@
+"""The pokemon suite through equiv's own runner: the self-pair passes, a broken conversion fails."""
+import dataclasses
+
+import pytest
+
+from equiv._pair import PairRun, RunOptions
+from tests.pokemon import mutants
+
+
+def run_items(ported, layers, variant, only=None, **tier):
+    pair = PairRun("ts_showdown", ported, RunOptions(layers=layers, variants=(variant,), report_dir=None))
+    if tier:
+        pair.tier = dataclasses.replace(pair.tier, **tier)
+    try:
+        results = {}
+        for spec in pair.plan():
+            if only and not any(spec.id.startswith(o) for o in only):
+                continue
+            results[spec.id] = pair.run(spec)
+        return results
+    finally:
+        pair.close()
+
+
+def test_broken_state_conversion_fails_L1():
+    results = run_items(mutants.register(), ("L1",), "customgame",
+                        only=["L1::roundtrip[ported]", "L1::played_transition"], l1_examples=40)
+    failed = {k: r for k, r in results.items() if r.outcome == "failed"}
+    assert failed, {k: r.summary for k, r in results.items()}
+    assert any("modified_stats" in r.summary or "modified_stats" in (r.message or "") for r in failed.values()), \
+        {k: r.summary for k, r in failed.items()}
+    assert results["L1::roundtrip[reference]::customgame" if "L1::roundtrip[reference]::customgame" in results
+                   else next(iter(failed))].outcome == "failed"
+
+
+def test_self_pair_L1_and_L2_pass():
+    results = run_items("ts_showdown", ("L1", "L2"), "customgame", l1_examples=12)
+    assert results and all(r.outcome == "passed" for r in results.values()), \
+        {k: (r.outcome, r.summary) for k, r in results.items() if r.outcome != "passed"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("variant", ["customgame", "randombattle"])
+def test_self_pair_every_layer_standard(variant):
+    results = run_items("ts_showdown", ("L1", "L2", "L3"), variant)
+    bad = {k: (r.outcome, r.summary) for k, r in results.items() if r.outcome != "passed"}
+    assert not bad, bad
