@@ -1462,7 +1462,7 @@ impl GameBoy {
         cart_ram[..n].copy_from_slice(&c.ram[..n]);
         let mbc_regs = match c.kind {
             crate::cart::Mbc::Mbc1 => vec![c.bank_select_register1, c.bank_select_register2],
-            crate::cart::Mbc::Mbc5 => vec![c.rumble_supported as u8, (c.rumble_supported && c.rumble_enabled) as u8],
+            crate::cart::Mbc::Mbc5 => vec![c.rumble_supported as u8, if c.rumble_supported && c.rumble_enabled { 0x08 } else { 0 }], // PyBoy keeps value & 0x08
             crate::cart::Mbc::RomOnly => vec![0, 0],
         };
         let screen: Vec<u8> = l.screen.iter().flat_map(|p| p.to_le_bytes()).collect();
@@ -1537,7 +1537,7 @@ impl GameBoy {
             ("joy_standard", U(self.joy_standard as u64)),
             ("sb", U(s.sb as u64)),
             ("sc", U(s.sc as u64)),
-            ("serial_transfer", U(s.transfer_enabled as u64)),
+            ("serial_transfer", U(if s.transfer_enabled { 0x80 } else { 0 })), // PyBoy stores SC & 0x80
             ("serial_internal_clock", U(s.internal_clock as u64)),
             ("serial_last_cycles", U(s.last_cycles)),
             ("serial_cycles_to_interrupt", U(s.cycles_to_interrupt as u64)),

@@ -7,8 +7,9 @@ from equiv._pair import PairRun, RunOptions
 from tests.pokemon import mutants
 
 
-def run_items(ported, layers, variant, only=None, **tier):
-    pair = PairRun("ts_showdown", ported, RunOptions(layers=layers, variants=(variant,), report_dir=None))
+def run_items(ported, layers, variant, only=None, tier_name="quick", **tier):
+    pair = PairRun("ts_showdown", ported, RunOptions(tier=tier_name, layers=layers, variants=(variant,),
+                                                     report_dir=None))
     if tier:
         pair.tier = dataclasses.replace(pair.tier, **tier)
     try:
@@ -29,8 +30,6 @@ def test_broken_state_conversion_fails_L1():
     assert failed, {k: r.summary for k, r in results.items()}
     assert any("modified_stats" in r.summary or "modified_stats" in (r.message or "") for r in failed.values()), \
         {k: r.summary for k, r in failed.items()}
-    assert results["L1::roundtrip[reference]::customgame" if "L1::roundtrip[reference]::customgame" in results
-                   else next(iter(failed))].outcome == "failed"
 
 
 def test_self_pair_L1_and_L2_pass():
@@ -42,6 +41,6 @@ def test_self_pair_L1_and_L2_pass():
 @pytest.mark.slow
 @pytest.mark.parametrize("variant", ["customgame", "randombattle"])
 def test_self_pair_every_layer_standard(variant):
-    results = run_items("ts_showdown", ("L1", "L2", "L3"), variant)
+    results = run_items("ts_showdown", ("L1", "L2", "L3"), variant, tier_name="standard")
     bad = {k: (r.outcome, r.summary) for k, r in results.items() if r.outcome != "passed"}
     assert not bad, bad

@@ -1,0 +1,71 @@
+"""Dev: replay battles recorded by record_battles.js in pokejax; compare the draw tape and every
+canonical field step by step and print each battle's first divergence.
+
+    node ported_envs/pokejax/dev/record_battles.js gen1customgame 0 100 > /tmp/b100.jsonl
+    .venv/bin/python -m ported_envs.pokejax.dev.compare_battles /tmp/b100.jsonl [limit] [-jit] [-v]
+
+Without -jit the engine runs eagerly (no compile, ~1 s per step); with -jit it compiles once.
+"""
+import json
+import sys
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from ported_envs.pokejax import engine, prng, tables
+from suites.pokemon import schema
+
+
+def to_np(d):
+    return {f.name: np.asarray(d[f.name], f.np_dtype).reshape(f.shape) for f in schema.STATE}
+
+
+def first_divergence(step, b, verbose=False):
+    st = {k: jnp.asarray(v) for k, v in to_np(b["init"]).items()}
+    for k, s in enumerate(b["steps"]):
+        prev = st
+        st, ((rows, n), _over) = step(st, jnp.asarray(s["a"], jnp.int32))
+        mine = np.asarray(rows)[:int(n)].tolist()
+        fail = None
+        if mine != s["tape"]:
+            fail = f"step {k} a={s['a']} tape differs:\n  ref  {s['tape']}\n  mine {mine}"
+        else:
+            ref, got = to_np(s["s"]), {kk: np.asarray(v) for kk, v in st.items()}
+            diffs = [f for f in ref if not np.array_equal(ref[f], got[f])]
+            if diffs:
+                fail = f"step {k} a={s['a']} fields differ: " + "; ".join(
+                    f"{f}: ref={ref[f].tolist()} mine={got[f].tolist()}" for f in diffs[:6])
+        if fail:
+            if verbose:
+                pr = {kk: np.asarray(v) for kk, v in prev.items()}
+                for f in ("hp", "status", "volatiles", "move_id", "side_last_selected_move", "speed",
+                          "modified_stats", "request"):
+                    fail += f"\n   prev {f} {pr[f].tolist()}"
+            return fail
+    return None
+
+
+def main(argv):
+    tab = tables.build(schema.load_data())
+    step = engine.make_step(tab, prng.SODIUM, debug=True)
+    if "-jit" in argv:
+        step = jax.jit(step)
+    else:
+        jax.config.update("jax_disable_jit", True)
+    args = [a for a in argv if not a.startswith("-")]
+    limit = int(args[1]) if len(args) > 1 else 10**9
+    ok = bad = 0
+    for line in list(open(args[0]))[:limit]:
+        b = json.loads(line)
+        fail = first_divergence(step, b, "-v" in argv)
+        if fail:
+            bad += 1
+            print(f"battle {b['i']}: {fail}", flush=True)
+        else:
+            ok += 1
+    print(f"{ok} exact, {bad} diverged")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
