@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from reference_envs.gameboy.env import GameBoyAdapter, corpus_problem
+from reference_envs.gameboy.env import SOUND_EMULATED, GameBoyAdapter, corpus_problem
 from reference_envs.gameboy.state import SPEC
 
 NEEDED = ("step", "run_frames", "set_buttons", "peek", "framebuffer", "serial_output",
@@ -39,7 +39,7 @@ class EmuRust(GameBoyAdapter):
 
     def _power_on(self):
         # A fresh machine is power-on by construction (no state can leak between episodes).
-        self.emu = self._emurust.Emulator(self.rom, self.boot)
+        self.emu = self._emurust.Emulator(self.rom, self.boot, sound_emulated=SOUND_EMULATED)
 
     def _ensure(self):
         if self.emu is None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from equiv import Adapter, AdapterError, Step
+from equiv import Adapter, AdapterError, Step, Trajectory
 
 _ROOT = Path(__file__).resolve().parents[1]
 
@@ -103,6 +103,110 @@ class PokeJax(Adapter):
         from ported_envs.pokejax.env import to_jnp
         from suites.pokemon import schema
         self._st = to_jnp(schema.STATE.coerce(state, "pokejax.set_state input"))
+
+    # --- batched paths: vmap over battles, lax.scan over steps (one compile per batch bucket) ---
+    def _player(self, policy: str | None, record_states: bool):
+        from ported_envs.pokejax.env import make_play
+        key = (policy, bool(record_states))
+        cache = self.__dict__.setdefault("_players", {})
+        if key not in cache:
+            cache[key] = make_play(self.env._step, self.max_turns, bool(record_states), policy)
+        return cache[key]
+
+    def _starts(self, starts) -> list:
+        from ported_envs.pokejax.env import to_jnp
+        from suites.pokemon import schema
+        out = []
+        for s in starts:
+            if isinstance(s, dict):
+                out.append(to_jnp(schema.STATE.coerce(s, "pokejax.replays start state")))
+            else:
+                out.append(self.env.initial_state(int(s)))
+        return out
+
+    def _run(self, starts, xs_fn, policy, n_steps, record_states):
+        """Play ``n_steps`` (in CHUNK-long scans) from ``starts``; returns numpy records (T, B, ...)."""
+        import jax
+        from ported_envs.pokejax.env import CHUNK, bucket, stack_states
+        n = len(starts)
+        b = bucket(n)
+        st = stack_states(starts + [starts[0]] * (b - n))
+        play = self._player(policy, record_states)
+        pieces, done = [], np.zeros(b, bool)
+        done[n:] = True
+        t = 0
+        while t < n_steps and not done.all():
+            st, rec = play(st, xs_fn(t, b))
+            rec = jax.tree.map(np.asarray, rec)
+            pieces.append(rec)
+            done |= (rec["terminated"] | rec["truncated"]).any(axis=0)
+            t += CHUNK
+        return jax.tree.map(lambda *x: np.concatenate(x)[:n_steps], *pieces)
+
+    def _trajectories(self, seeds, rec, n, record_states, limits):
+        from suites.pokemon import schema
+        trajs = []
+        for i in range(n):
+            stop = np.flatnonzero(rec["terminated"][:, i] | rec["truncated"][:, i])
+            length = min(int(stop[0]) + 1 if stop.size else len(rec["ok"]), limits[i])
+            bad = np.flatnonzero(~rec["ok"][:length, i])
+            over = np.flatnonzero(rec["overflow"][:length, i])
+            why = None
+            if bad.size:
+                length, why = int(bad[0]), f"pokejax: action at step {int(bad[0])} is not legal in the port's state"
+            if over.size and (why is None or over[0] < length):
+                length = int(over[0])
+                why = "pokejax: a step needed more PRNG draws than engine.DRAWS_PER_STEP; raise it"
+            outputs = {k: rec[k][:length, i] for k in ("obs", "reward", "terminated", "truncated", "legal")}
+            states = None
+            if record_states:
+                states = {f.name: rec["states"][f.name][:length, i].astype(f.np_dtype) for f in schema.STATE}
+            trajs.append(Trajectory(seeds[i], rec["actions"][:length, i].astype(np.int64), outputs, states, why))
+        return trajs
+
+    def replays(self, starts, actions, record_states: bool = True) -> list:
+        from ported_envs.pokejax.env import CHUNK
+        starts, actions = list(starts), [np.asarray(a, np.int32).reshape(-1, 2) for a in actions]
+        if not starts:
+            return []
+        n, longest = len(starts), max((len(a) for a in actions), default=0)
+        if longest == 0:
+            return [self.replay(s, a, record_states) for s, a in zip(starts, actions)]
+        padded = np.full((-(-longest // CHUNK) * CHUNK, max(n, 1), 2), 13, np.int32)  # 13 = wait
+        for i, a in enumerate(actions):
+            padded[:len(a), i] = a
+
+        def xs(t, b):
+            out = np.full((CHUNK, b, 2), 13, np.int32)
+            out[:, :n] = padded[t:t + CHUNK]
+            return out
+
+        rec = self._run(self._starts(starts), xs, None, longest, record_states)
+        seeds = [None if isinstance(s, dict) else int(s) for s in starts]
+        return self._trajectories(seeds, rec, n, record_states, [len(a) for a in actions])
+
+    def replay(self, start, actions, record_states: bool = True):
+        if len(actions) == 0:
+            return super().replay(start, actions, record_states)
+        return self.replays([start], [actions], record_states)[0]
+
+    def rollouts(self, seeds, policy, max_steps: int, record_states: bool = False) -> list:
+        from ported_envs.pokejax.env import CHUNK, POLICIES
+        name = getattr(policy, "name", None)
+        seeds = [int(s) for s in seeds]
+        if name not in POLICIES or not seeds:
+            return super().rollouts(seeds, policy, max_steps, record_states)
+        import jax
+
+        def xs(t, b):
+            if name == "first":
+                return np.zeros((CHUNK, b, 2), np.int32)
+            keys = [jax.random.fold_in(jax.random.PRNGKey(s), t // CHUNK) for s in seeds]
+            keys += [keys[0]] * (b - len(keys))
+            return np.stack([np.asarray(jax.random.split(k, CHUNK)) for k in keys], 1)
+
+        rec = self._run(self._starts(seeds), xs, name, int(max_steps), record_states)
+        return self._trajectories(seeds, rec, len(seeds), record_states, [int(max_steps)] * len(seeds))
 
     def provenance(self) -> dict:
         h = hashlib.sha256()

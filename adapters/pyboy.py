@@ -14,7 +14,7 @@ import tempfile
 import numpy as np
 
 from reference_envs.gameboy.buttons import BUTTONS
-from reference_envs.gameboy.env import GameBoyAdapter, corpus_problem
+from reference_envs.gameboy.env import SOUND_EMULATED, GameBoyAdapter, corpus_problem
 from reference_envs.gameboy.savestate import Layout
 
 PINNED = "2.8.1"
@@ -37,7 +37,7 @@ class _Compiled:
         with os.fdopen(fd, "wb") as f:
             f.write(boot)
         self.p = PyBoy(io.BytesIO(rom), window="null", bootrom=self.boot_path, cgb=False,
-                       sound_emulated=False, log_level="ERROR")
+                       sound_emulated=SOUND_EMULATED, log_level="ERROR")
         self.p.set_emulation_speed(0)
         self.power_on = self.save()
         self.layout = Layout(self.power_on, rom[:0x150])

@@ -186,14 +186,21 @@ class TsShowdown(Adapter):
         self._battle, self._reply, self._state = None, None, None
 
     def save(self) -> str:
-        """Showdown's own serialization of the current battle (toJSON), for debugging."""
+        """Showdown's own serialization of the current battle (toJSON), for debugging (README:
+        Showdown's fromJSON drops a plain-Move side.lastMove; set_state is the exact path)."""
         return self.bridge.call({"cmd": "save", "id": self._current()})["blob"]
+
+    def load(self, blob: str) -> None:
+        """Continue a battle from ``save()``'s blob (Battle.fromJSON)."""
+        self._close_current()
+        self._install({"cmd": "load", "blob": blob})
 
     # --- draw tapes -----------------------------------------------------------------
     def draw_tape(self, start, actions) -> list:
         """Play ``actions`` from a seed or a state, recording every PRNG draw per step:
         ``[[[lo, hi, value, site], ...] per step]`` plus the seed after each step."""
-        rec = TsShowdown(self.format, self.max_turns, timeout=self.pool[0].timeout, record_tape=True)
+        rec = TsShowdown(format=self.format, max_turns=self.max_turns, timeout=self.pool[0].timeout,
+                         record_tape=True, faults=self.faults)
         try:
             if isinstance(start, dict):
                 rec.set_state(start)

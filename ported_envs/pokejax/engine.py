@@ -43,6 +43,16 @@ def W(m, new, old):
     return jnp.where(m, jnp.asarray(new).astype(old.dtype), old)
 
 
+def put(x, idx, v, m):
+    """``x`` with ``x[idx] = v`` where ``m`` holds; ``idx`` indexes leading axes (ints or traced
+    scalars). A dynamic_update_slice: ``.at[].set`` lowers to a scatter per write (~700 of them)."""
+    cur = x[idx]
+    new = jnp.where(m, jnp.asarray(v).astype(x.dtype), cur)
+    new = jnp.broadcast_to(new, cur.shape).reshape((1,) * len(idx) + cur.shape)
+    starts = [jnp.asarray(i, I32) for i in idx] + [jnp.zeros((), I32)] * (x.ndim - len(idx))
+    return jax.lax.dynamic_update_slice(x, new, starts)
+
+
 def flip(st):
     return {k: (v if k in BATTLE_FIELDS else v[::-1]) for k, v in st.items()}
 
@@ -72,7 +82,7 @@ class Ctx:
     def s(self, f, s, v, m, slot=0):
         x = self.st[f]
         idx = (s, slot) if x.ndim >= 2 and x.shape[1] == 6 else (s,)
-        self.st[f] = x.at[idx].set(W(m, v, x[idx]))
+        self.st[f] = put(x, idx, v, m)
 
     def vol(self, s, v):
         return self.st["volatiles"][s, v]
@@ -82,8 +92,7 @@ class Ctx:
         self.s_idx("vol_duration", (s, v), 0, m & ~on)
 
     def s_idx(self, f, idx, v, m):
-        x = self.st[f]
-        self.st[f] = x.at[idx].set(W(m, v, x[idx]))
+        self.st[f] = put(self.st[f], idx, v, m)
 
     def flip(self):
         self.st = flip(self.st)
@@ -98,7 +107,7 @@ class Ctx:
             rows, n = self.tape
             row = jnp.stack([jnp.asarray(lo, I32), jnp.asarray(hi, I32), v])
             at = jnp.minimum(n, TAPE_LEN - 1)
-            rows = rows.at[at].set(jnp.where(m, row, rows[at]))
+            rows = put(rows, (at,), row, m)
             self.tape = (rows, n + m.astype(I32))
         return v
 
@@ -329,22 +338,22 @@ def add_flinch(c, s, m):
 def clear_volatiles(c, s, m):
     """pokemon.clearVolatile (switch-out / faint): boosts, volatiles, Transform and modified stats."""
     for f in ("volatiles", "vol_duration"):
-        c.st[f] = c.st[f].at[s].set(W(m, 0, c.st[f][s]))
+        c.st[f] = put(c.st[f], (s,), 0, m)
     for f in [k for k in c.st if k.startswith("vol_") and k != "vol_duration"]:
         neutral = -1 if f in ("vol_trapped_source", "vol_trap_lock_target") else 0
         c.s_idx(f, (s,), neutral, m)
-    c.st["boosts"] = c.st["boosts"].at[s, 0].set(W(m, 0, c.st["boosts"][s, 0]))
+    c.st["boosts"] = put(c.st["boosts"], (s, 0), 0, m)
     for f in ("move_id", "move_pp", "move_maxpp"):
-        c.st[f] = c.st[f].at[s, 0].set(W(m, c.st["base_" + f][s, 0], c.st[f][s, 0]))
-    c.st["move_disabled"] = c.st["move_disabled"].at[s, 0].set(W(m, False, c.st["move_disabled"][s, 0]))
-    c.st["move_virtual"] = c.st["move_virtual"].at[s, 0].set(W(m, False, c.st["move_virtual"][s, 0]))
+        c.st[f] = put(c.st[f], (s, 0), c.st["base_" + f][s, 0], m)
+    c.st["move_disabled"] = put(c.st["move_disabled"], (s, 0), False, m)
+    c.st["move_virtual"] = put(c.st["move_virtual"], (s, 0), False, m)
     c.s("transformed", s, False, m)
     c.s("poke_last_move", s, 0, m)
     c.s("species", s, c.g("base_species", s), m)
     # setSpecies(baseSpecies): stored = own stats, modified = stored with par/brn re-applied
     own = c.st["base_stats"][s, 0]
-    c.st["stored_stats"] = c.st["stored_stats"].at[s, 0].set(W(m, own, c.st["stored_stats"][s, 0]))
-    c.st["modified_stats"] = c.st["modified_stats"].at[s, 0].set(W(m, own, c.st["modified_stats"][s, 0]))
+    c.st["stored_stats"] = put(c.st["stored_stats"], (s, 0), own, m)
+    c.st["modified_stats"] = put(c.st["modified_stats"], (s, 0), own, m)
     reapply_par_brn(c, s, m)
     c.s("speed", s, own[4], m)
 
@@ -650,14 +659,13 @@ def do_switch(c, s, k, m, after_faint):
     clear_volatiles(c, s, m & old_alive)
     fainted_out = m & ~old_alive
     c.s("status", s, 0, fainted_out)  # switchIn: a fainted Pokemon leaves with status ''
-    # swap slot 0 and k for every per-Pokemon field of side s
+    # swap slot 0 and k for every per-Pokemon field of side s: one gather by a permutation each
+    i6 = jnp.arange(6, dtype=I32)
+    perm = jnp.where(m, jnp.where(i6 == 0, k, jnp.where(i6 == k, 0, i6)), i6)
     for f, x in c.st.items():
         if f in BATTLE_FIELDS or x.ndim < 2 or x.shape[1] != 6:
             continue
-        a, b = x[s, 0], jnp.take(x[s], k, axis=0)
-        xs = x[s].at[0].set(W(m, b, a))
-        xs = xs.at[k].set(W(m, a, jnp.take(xs, k, axis=0)))
-        c.st[f] = x.at[s].set(xs)
+        c.st[f] = put(x, (s,), jnp.take(x[s], perm, axis=0), True)
     c.s("active_turns", s, 0, m)
     # insertChoice(runSwitch) refreshes the incoming Pokemon's cached speed
     c.s("speed", s, c.st["modified_stats"][s, 0, 4], m)

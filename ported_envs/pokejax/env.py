@@ -21,6 +21,14 @@ FORMATS = ("gen1customgame",)
 I32 = jnp.int32
 
 
+def use_compile_cache():
+    """Keep compiled engines on disk (build/jax_cache): the step takes about a minute to compile on
+    2 cores, and the cache makes every later process (tests, the gate, the benchmark) start at once.
+    Left alone when the process already chose a cache directory."""
+    if not jax.config.jax_compilation_cache_dir:
+        jax.config.update("jax_compilation_cache_dir", str(BUILD / "jax_cache"))
+
+
 def legal_mask(st):
     """(2, 14) full-information legal actions, as Showdown's request + probing gives them."""
     rows = []
@@ -42,7 +50,7 @@ def legal_mask(st):
             moves, bench & can_switch,
             jnp.stack([recharge, struggle, ~recharge & (locked | sleepy), jnp.zeros((), bool)])])
         sw_mask = jnp.concatenate([jnp.zeros(4, bool), bench, jnp.zeros(3, bool), ~jnp.any(bench)[None]])
-        wait = jnp.zeros(14, bool).at[13].set(True)
+        wait = jnp.arange(14) == 13
         row = jnp.where(req == 1, mv_mask, jnp.where(req == 2, sw_mask, wait))
         rows.append(jnp.where(st["ended"], wait, row))
     return jnp.stack(rows)
@@ -74,6 +82,7 @@ class PokeJaxEnv:
         if prng_kind not in prng.KINDS:
             raise ValueError(f"pokejax: prng_kind {prng_kind!r} unknown; use one of {sorted(prng.KINDS)}")
         self.format, self.kind = format, prng.KINDS[prng_kind]
+        use_compile_cache()
         self.tables = tables.build(schema.load_data())
         self._step = engine.make_step(self.tables, self.kind, debug=debug)
         self.step = jax.jit(self._step)
@@ -115,3 +124,54 @@ class PokeJaxEnv:
 
         keys = jax.random.split(key, n_steps)
         return jax.lax.scan(body, states, keys)
+
+
+# --- batched replays and native-policy rollouts (vmap over battles, lax.scan over steps) ----------
+POLICIES = ("first", "random")  # the suite policies played natively in JAX
+CHUNK = 64  # steps per compiled scan; longer runs call it again, so T never triggers a recompile
+
+
+def make_play(step_fn, max_turns: int, record_states: bool, policy: str | None):
+    """A jitted ``play(states, actions_or_keys) -> (states, per-step records)`` over a batch.
+
+    ``policy=None`` replays given actions (T, B, 2); ``"first"``/``"random"`` choose them in JAX
+    (random takes one PRNG key per battle and step: (T, B, 2) uint32). Records per step: actions,
+    obs, reward, terminated, truncated, legal mask after the step, whether the action was legal,
+    the PRNG-overflow flag, and (``record_states``) the canonical state."""
+    step_b = jax.vmap(step_fn)
+    legal_b = jax.vmap(legal_mask)
+
+    def choose(mask, x):
+        if policy is None:
+            return x
+        if policy == "first":
+            return jnp.argmax(mask, axis=-1).astype(I32)
+        logits = jnp.where(mask, 0.0, -jnp.inf)
+        return jax.vmap(lambda k, lg: jax.random.categorical(k, lg, axis=-1))(x, logits).astype(I32)
+
+    def body(st, x):
+        mask = legal_b(st)
+        a = choose(mask, x)
+        ok = jnp.all(jnp.take_along_axis(mask, a[..., None], axis=-1)[..., 0], axis=-1)
+        nst, (_tape, over) = step_b(st, a)
+        ended = nst["ended"]
+        trunc = ~ended & (nst["turn"] >= max_turns)
+        rec = {"actions": a, "obs": jax.vmap(observation)(nst), "reward": jax.vmap(reward)(nst),
+               "terminated": ended, "truncated": trunc, "legal": legal_b(nst), "ok": ok, "overflow": over}
+        if record_states:
+            rec["states"] = nst
+        return nst, rec
+
+    return jax.jit(lambda states, xs: jax.lax.scan(body, states, xs))
+
+
+def stack_states(states: list) -> dict:
+    return {k: jnp.stack([jnp.asarray(s[k]) for s in states]) for k in states[0]}
+
+
+def bucket(n: int, least: int = 1) -> int:
+    """The power of two >= n (>= least): batch shapes come from a few buckets, bounding recompiles."""
+    b = least
+    while b < n:
+        b *= 2
+    return b

@@ -30,6 +30,10 @@ MODES = ("frame", "instruction")
 # The game ROM's status block (see roms/game.asm).
 GAME_STATE, GAME_SCORE, GAME_LIVES = 0xC0A0, 0xC0A1, 0xC0A2
 GAME_PLAYING, GAME_LOST, GAME_WON = 0, 1, 2
+# Both sides run without sound emulation: EmuRust does not emulate the sound channels,
+# and with it off PyBoy reads FF10-FF3F as 0 and leaves the APU out of its CPU batches.
+# PyBoy (compiled and pure copy) and EmuRust must all get this same value.
+SOUND_EMULATED = False
 
 
 def corpus_problem() -> str | None:

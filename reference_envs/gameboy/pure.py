@@ -78,7 +78,8 @@ class PureWorker:
         env["PYTHONPATH"] = os.pathsep.join([str(path), str(ROOT)])
         self.proc = subprocess.Popen([sys.executable, "-m", "reference_envs.gameboy.pure_worker"],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=str(ROOT))
-        self.call("open", rom, boot)
+        from reference_envs.gameboy.env import SOUND_EMULATED
+        self.call("open", rom, boot, SOUND_EMULATED)
 
     def call(self, op: str, *args):
         if self.proc.poll() is not None:

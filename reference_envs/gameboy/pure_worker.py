@@ -32,14 +32,14 @@ RELEASE = {n: getattr(WindowEvent, e.replace("PRESS", "RELEASE")) for n, e in [
 
 
 class Machine:
-    def __init__(self, rom: bytes, boot: bytes):
+    def __init__(self, rom: bytes, boot: bytes, sound_emulated: bool):
         import tempfile
         self.boot_file = tempfile.NamedTemporaryFile(suffix=".bin", delete=False)
         self.boot_file.write(boot)
         self.boot_file.close()
         self.rom = rom
         self.p = PyBoy(io.BytesIO(rom), window="null", bootrom=self.boot_file.name, cgb=False,
-                       sound_emulated=False, log_level="ERROR")
+                       sound_emulated=sound_emulated, log_level="ERROR")
         self.p.set_emulation_speed(0)
         self.power_on = self._save()
         self.layout = Layout(self.power_on, rom[:0x150])

@@ -72,7 +72,11 @@ function newBattle(msg) {
 
 function doStep(e, msg) {
   const b = e.battle;
-  if (b.ended) throw new BadRequest('the battle has ended; reset it');
+  if (b.ended) {
+    // after the end only "wait" is legal, and it changes nothing (so replays past the end agree)
+    if ((msg.actions || []).every(a => a === WAIT) && !msg.choices) return reply(e, e.recorder ? {draws: [], seed_after: b.prng.getSeed()} : {});
+    throw new BadRequest(`the battle has ended; only wait (${WAIT}) is legal, got ${JSON.stringify(msg.actions || msg.choices)}`);
+  }
   const choices = msg.choices || (msg.actions || []).map((a, s) => {
     if (!Number.isInteger(a) || a < 0 || a >= ACTIONS.length) throw new BadRequest(`p${s + 1} action ${a} is not an integer in [0, ${ACTIONS.length})`);
     const c = e.choices[s][a];

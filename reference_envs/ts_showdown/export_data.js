@@ -128,7 +128,7 @@ const out = {
     '"sodium," + 16-hex-digit seed (Showdown pads the key with zeros); format per suite variant',
   team_pool: teamPool,
 };
-const text = JSON.stringify(out, null, 1) + '\n';
+const text = JSON.stringify(out) + "\n";  // compact: the team pool makes it large
 fs.writeFileSync(process.argv[2] || 'gen1.json', text);
 console.error(`wrote ${process.argv[2] || 'gen1.json'}: ${species.length - 1} species, ${moves.length - 1} moves, ` +
   `${types.length - 1} types, ${Object.keys(sets).length} random-battle sets (Showdown ${version})`);

@@ -338,3 +338,17 @@ def test_pool_rollouts_equal_single_battles():
     finally:
         single.close()
         pool.close()
+
+
+def test_after_the_end_only_wait_and_it_changes_nothing():
+    env = TsShowdown()
+    try:
+        env.rollout(3, SUITE.uniform_random(), 3000)
+        end = env.get_state()
+        assert end["ended"] and (env.legal_actions() == [[False] * 13 + [True]] * 2).all()
+        out = env.step(np.array([13, 13]))
+        assert out.terminated and not STATE.compare(end, env.get_state())
+        with pytest.raises(AdapterError, match="battle has ended; only wait"):
+            env.step(np.array([0, 0]))
+    finally:
+        env.close()

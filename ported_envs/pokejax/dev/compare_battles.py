@@ -50,6 +50,8 @@ def main(argv):
     tab = tables.build(schema.load_data())
     step = engine.make_step(tab, prng.SODIUM, debug=True)
     if "-jit" in argv:
+        from ported_envs.pokejax.env import use_compile_cache
+        use_compile_cache()
         step = jax.jit(step)
     else:
         jax.config.update("jax_disable_jit", True)
