@@ -63,7 +63,7 @@ class EmuRust(GameBoyAdapter):
         self._ensure()
         return bytes(self.emu.serial_output())
 
-    def get_state(self) -> dict:
+    def _get_machine(self) -> dict:
         self._ensure()
         raw = self.emu.state_fields()
         out = {}
@@ -77,14 +77,13 @@ class EmuRust(GameBoyAdapter):
                 out[name] = dtype.type(int(v))
         return out
 
-    def set_state(self, state) -> None:
+    def _set_machine(self, state) -> None:
         self._ensure()
         fields = {}
         for name, (dtype, shape) in SPEC.items():
             v = np.asarray(state[name], dtype)
             fields[name] = np.ascontiguousarray(v).tobytes() if shape else int(v)
         self.emu.load_state_fields(fields)
-        self._after_set_state()
 
     def provenance(self) -> dict:
         from importlib.metadata import version

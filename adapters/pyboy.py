@@ -36,12 +36,17 @@ class _Compiled:
         fd, self.boot_path = tempfile.mkstemp(suffix=".bin", prefix="equiv-boot-")
         with os.fdopen(fd, "wb") as f:
             f.write(boot)
-        self.p = PyBoy(io.BytesIO(rom), window="null", bootrom=self.boot_path, cgb=False,
-                       sound_emulated=SOUND_EMULATED, log_level="ERROR")
-        self.p.set_emulation_speed(0)
+        self._rom, self._pyboy_cls = rom, PyBoy
+        self.p = self._power_on()
         self.power_on = self.save()
         self.layout = Layout(self.power_on, rom[:0x150])
         self.held = 0
+
+    def _power_on(self):
+        p = self._pyboy_cls(io.BytesIO(self._rom), window="null", bootrom=self.boot_path, cgb=False,
+                            sound_emulated=SOUND_EMULATED, log_level="ERROR")
+        p.set_emulation_speed(0)
+        return p
 
     def save(self) -> bytes:
         f = io.BytesIO()
@@ -52,7 +57,10 @@ class _Compiled:
         self.p.load_state(io.BytesIO(data))
 
     def reset(self):
-        self.load(self.power_on)
+        # A new PyBoy, not load_state(power_on): the renderer's window line counter is not in
+        # PyBoy's save state, so loading one keeps whatever the last episode left there.
+        self.p.stop(save=False)
+        self.p = self._power_on()
         self.held = 0
 
     def get_state(self) -> dict:
@@ -62,13 +70,13 @@ class _Compiled:
         self.load(self.layout.write(self.save(), state))
         self.held = _held_from(state)
 
-    def frames(self, mask: int, n: int):
+    def frames(self, mask: int, n: int, render: bool = True):
         for bit, name in enumerate(BUTTONS):
             want = mask >> bit & 1
             if want != (self.held >> bit & 1):
                 (self.p.button_press if want else self.p.button_release)(name)
         self.held = mask
-        self.p.tick(n, True, False)
+        self.p.tick(n, render, False)
 
     def peek(self, addr: int) -> int:
         return int(self.p.memory[addr])
@@ -164,12 +172,11 @@ class PyBoyAdapter(GameBoyAdapter):
     def _serial_new(self):
         return self.backend.serial()
 
-    def get_state(self) -> dict:
+    def _get_machine(self) -> dict:
         return self.backend.get_state()
 
-    def set_state(self, state) -> None:
+    def _set_machine(self, state) -> None:
         self.backend.set_state(state)
-        self._after_set_state()
 
     def provenance(self) -> dict:
         return self._provenance("pyboy", PINNED + (" (pure Python copy)" if self.mode == "instruction" else ""))

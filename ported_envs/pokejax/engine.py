@@ -124,38 +124,33 @@ def modify_stat(c, s, stat, num, den, m):
     c.s_idx("modified_stats", (s, 0, stat), jnp.maximum((cur * num) // den, 1), m)
 
 
-def boost_one(c, s, stat, delta, m):
-    """boostBy for one stat; returns the Showdown result as (changed_true, changed_zero)."""
-    b = c.st["boosts"][s, 0, stat].astype(I32)
-    delta = jnp.asarray(delta, I32)
-    skip = ((delta > 0) & (b >= 6)) | ((delta < 0) & (b <= -6)) | (delta == 0)
-    m = m & ~skip
-    nb = jnp.clip(b + delta, -6, 6)
-    if stat >= 5:  # accuracy / evasion: stage only
-        c.s_idx("boosts", (s, 0, stat), nb, m)
-        return m, jnp.zeros((), bool)
-    cur = c.st["modified_stats"][s, 0, stat].astype(I32)
-    at_cap = ((delta > 0) & (cur == 999)) | ((delta < 0) & (cur == 1))
-    nb = jnp.where(at_cap, nb - jnp.sign(delta), nb)
-    c.s_idx("boosts", (s, 0, stat), nb, m)
-    recalc = m & ~at_cap
-    stored = c.st["stored_stats"][s, 0, stat].astype(I32)
-    up = jnp.asarray(BOOST_UP, I32)[jnp.clip(nb, 0, 6)]
-    down = jnp.asarray(BOOST_DOWN, I32)[jnp.clip(-nb, 0, 6)]
-    val = jnp.maximum((stored * jnp.where(nb >= 0, up, down)) // 100, 1)
-    val = jnp.where((delta > 0) & (val > 999), 999, val)
-    c.s_idx("modified_stats", (s, 0, stat), val, recalc)
-    return recalc, m & at_cap
-
-
 def boost(c, s, boosts, m):
-    """battle.boost (gen-1 mod) of a 7-vector of deltas on side ``s``; returns success."""
+    """battle.boost (gen-1 mod) of a 7-vector of deltas on side ``s``; returns success.
+
+    boostBy per stat, done on all seven at once (the stats are independent): a stage at +-6 or
+    a stat already at 999 / 1 is not changed; a changed stat is recomputed from the stored stat
+    (capped at 999 when raised); accuracy / evasion change their stage only."""
     m = m & (c.g("hp", s) > 0)
-    success = jnp.zeros((), bool)
-    for i in range(7):
-        ok, _ = boost_one(c, s, i, boosts[i], m)
-        success = success | ok
-    return success
+    delta = jnp.asarray(boosts, I32)
+    b = c.st["boosts"][s, 0].astype(I32)
+    skip = ((delta > 0) & (b >= 6)) | ((delta < 0) & (b <= -6)) | (delta == 0)
+    mm = m & ~skip
+    nb = jnp.clip(b + delta, -6, 6)
+    pad = jnp.zeros((2,), I32)
+    cur = jnp.concatenate([c.st["modified_stats"][s, 0].astype(I32), pad])
+    is_stat = jnp.arange(7) < 5
+    at_cap = is_stat & (((delta > 0) & (cur == 999)) | ((delta < 0) & (cur == 1)))
+    nb = jnp.where(at_cap, nb - jnp.sign(delta), nb)
+    c.s_idx("boosts", (s, 0), jnp.where(mm, nb, b), True)
+    recalc = (mm & ~at_cap)[:5]
+    stored = c.st["stored_stats"][s, 0].astype(I32)
+    nb5 = nb[:5]
+    up = jnp.asarray(BOOST_UP, I32)[jnp.clip(nb5, 0, 6)]
+    down = jnp.asarray(BOOST_DOWN, I32)[jnp.clip(-nb5, 0, 6)]
+    val = jnp.maximum((stored * jnp.where(nb5 >= 0, up, down)) // 100, 1)
+    val = jnp.where((delta[:5] > 0) & (val > 999), 999, val)
+    c.s_idx("modified_stats", (s, 0), jnp.where(recalc, val, cur[:5]), True)
+    return jnp.any(mm & ~at_cap)
 
 
 def reapply_par_brn(c, s, m):
@@ -594,19 +589,21 @@ def try_move_hit_foe(c, mv, m):
     heal(c, 0, dr_amt, dr)
     # direct damage, hit by hit (gen 1: every hit deals the first hit's damage)
     hp1 = c.g("hp", 1).astype(I32)
-    dealt_total = jnp.zeros((), I32)
-    for h in range(5):
+    def one_hit(carry, h):  # up to 5 hits share one compiled body (a scan)
+        c.st = carry
         mh = direct & (h < nhits) & (c.g("hp", 1) > 0) & (c.g("hp", 0) > 0)
         d = jnp.minimum(dmg0, c.g("hp", 1).astype(I32))
         lost = take_damage_move(c, d, mh)
-        dealt_total = dealt_total + lost
         rec_m = mh & (rd > 0) & (lost > 0)
         take_damage(c, 0, jnp.maximum((lost * rn) // jnp.maximum(rd, 1), 1), rec_m, sets_last=False)
         drm = mh & (drain > 0) & (lost > 0)
         amt = jnp.maximum(lost // jnp.maximum(drain, 1), 1)
         c.st["last_damage"] = W(drm, amt, c.st["last_damage"])
         heal(c, 0, amt, drm)
-    del hp1, dealt_total
+        return c.st, None
+
+    c.st, _ = jax.lax.scan(one_hit, c.st, jnp.arange(5, dtype=I32))
+    del hp1
     # status moves on the foe (through a Substitute unless blocked)
     sm = m_hit & is_status
     did_boost = boost(c, 1, boosts, sm & has_boosts)
@@ -824,9 +821,10 @@ def forced_switch(c, a):
     tie = both & (spd[0] == spd[1])
     t = c.draw(tie, 0, 2)
     p2_first = jnp.where(tie, t == 1, spd[1] > spd[0])
-    for k in (0, 1):
+    def one_switch(carry, k):  # the two switches share one compiled body (a scan)
+        c.st, c.cur, c.tape = carry
         side_k = jnp.where(both, jnp.where(p2_first, 1 - k, k), jnp.where(sw[1], 1, 0))
-        on = jnp.ones((), bool) if k == 0 else both
+        on = (k == 0) | both
         flipped = side_k == 1
         c.st = jax.tree.map(lambda x, y: jnp.where(flipped, x, y), flip(c.st), c.st)
         act = jnp.where(flipped, a[1], a[0])
@@ -835,6 +833,9 @@ def forced_switch(c, a):
         run_switch(c, 0, on, jnp.ones((), bool))
         update_tie(c, on)
         c.st = jax.tree.map(lambda x, y: jnp.where(flipped, x, y), flip(c.st), c.st)
+        return (c.st, c.cur, c.tape), None
+
+    (c.st, c.cur, c.tape), _ = jax.lax.scan(one_switch, (c.st, c.cur, c.tape), jnp.arange(2, dtype=I32))
     end_turn(c, jnp.ones((), bool))
 
 

@@ -6,7 +6,6 @@ canonical dicts of ``suites/pokemon/schema.py`` as jnp arrays.
 from __future__ import annotations
 
 import json
-from functools import partial
 from pathlib import Path
 
 import jax
@@ -105,25 +104,6 @@ class PokeJaxEnv:
             raise ValueError(f"pokejax: reset({seed}): initial states exist for seeds 0..{len(pool) - 1}; "
                              f"raise POKEJAX_STARTS and re-run ported_envs/pokejax/setup.sh")
         return to_jnp(pool[int(seed)])
-
-    # --- batched rollouts -------------------------------------------------------------------
-    @partial(jax.jit, static_argnums=(0, 3))
-    def random_rollout(self, states, key, n_steps: int):
-        """vmap + lax.scan random-legal-action play; finished battles stay put. Returns the final
-        states and per-step (actions, rewards, ended) of shape (n_steps, batch, ...)."""
-        step_b = jax.vmap(lambda s, a: self._step(s, a)[0])
-        legal_b = jax.vmap(legal_mask)
-
-        def body(carry, k):
-            st = carry
-            mask = legal_b(st)
-            logits = jnp.where(mask, 0.0, -jnp.inf)
-            acts = jax.random.categorical(k, logits, axis=-1).astype(I32)
-            nst = step_b(st, acts)
-            return nst, (acts, jax.vmap(reward)(nst), nst["ended"])
-
-        keys = jax.random.split(key, n_steps)
-        return jax.lax.scan(body, states, keys)
 
 
 # --- batched replays and native-policy rollouts (vmap over battles, lax.scan over steps) ----------

@@ -78,6 +78,8 @@ class GameBoyAdapter(Adapter):
     def _peek(self, addr: int) -> int: ...
     def _screen_rgba(self) -> np.ndarray: ...
     def _serial_new(self) -> bytes: ...
+    def _get_machine(self) -> dict: ...
+    def _set_machine(self, state: dict) -> None: ...
 
     # --- the Adapter contract ------------------------------------------------------
     def reset(self, seed: int):
@@ -104,9 +106,20 @@ class GameBoyAdapter(Adapter):
             done = self._peek(GAME_STATE) != GAME_PLAYING
         return Step(self._obs(), np.int32(reward), bool(done), self._t >= self.episode_steps)
 
-    def _after_set_state(self) -> None:
-        self._t, self._crc = 0, 0
-        self._serial_new()
+    def get_state(self) -> dict:
+        state = self._get_machine()
+        state["episode_step"] = np.uint32(self._t)
+        state["serial_crc"] = np.uint32(self._crc)
+        return state
+
+    def set_state(self, state) -> None:
+        missing = [k for k in ("episode_step", "serial_crc") if k not in state]
+        if missing:
+            raise ValueError(f"gameboy state lacks {missing}; build states with get_state() "
+                             f"(reference_envs/gameboy/state.py lists the fields)")
+        self._set_machine(state)
+        self._t, self._crc = int(state["episode_step"]), int(state["serial_crc"])
+        self._serial_new()  # bytes sent before the state was injected are not this episode's
 
     def _obs(self) -> dict:
         return {"screen": np.ascontiguousarray(self._screen_rgba()[:, :, 0]),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from reference_envs.gameboy.state import FIELDS, SPEC
+from reference_envs.gameboy.state import MACHINE_FIELDS, SPEC
 
 STATE_VERSION = 29
 SCREEN = np.dtype([("rgba", "<u4"), ("attr", "u1")])
@@ -137,4 +137,4 @@ class Layout:
         return bytes(buf)
 
 
-FIELD_NAMES = [f[0] for f in FIELDS]
+FIELD_NAMES = [f[0] for f in MACHINE_FIELDS]

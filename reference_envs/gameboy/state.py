@@ -92,8 +92,17 @@ FIELDS = [
     ("serial_clock_target", "uint64", (), "serial clock of the transfer's end"),
 ]
 
+# What the emulator holds (both emulators' codecs convert exactly these).
+MACHINE_FIELDS = FIELDS
+SPEC = {name: (np.dtype(dtype), shape) for name, dtype, shape, _ in MACHINE_FIELDS}
+# What the environment wrapped around the emulator holds: its outputs depend on them
+# (truncation, the serial CRC), so set_state(get_state()) must carry them too.
+ENV_FIELDS = [
+    ("episode_step", "uint32", (), "steps since reset (truncated at episode_steps)"),
+    ("serial_crc", "uint32", (), "CRC-32 of the bytes sent over serial since reset"),
+]
+FIELDS = MACHINE_FIELDS + ENV_FIELDS
 NAMES = [f[0] for f in FIELDS]
-SPEC = {name: (np.dtype(dtype), shape) for name, dtype, shape, _ in FIELDS}
 
 # Groups hashed per frame in trace comparisons and shown in bisection reports.
 REGION_GROUPS = {

@@ -9,8 +9,8 @@ score delta and game-over/win.
 
 Variants: `cpu` steps one instruction (L1 injects generated CPU states); every
 other variant runs one corpus ROM frame by frame with a joypad action. L2 traces
-replay scripted button sequences per ROM; L3 plays seeded random button processes
-(lockstep, since the emulator itself is deterministic) and compares game outcomes.
+replay scripted button sequences per ROM; L3 plays seeded random button processes on
+the game ROM (lockstep, since the emulator itself is deterministic) and compares game outcomes.
 A diverging step is bisected to the first differing instruction (`explain`).
 """
 from __future__ import annotations
@@ -69,10 +69,16 @@ METRICS = [
            doc="share of episodes won (30 points); random play never wins, so any win is a difference"),
 ]
 
+# L3 plays the game ROM (the corpus's only ROM with outcomes to compare); the test ROMs
+# are covered per frame by L1 frame_from_play and their L2 traces.
+L3_VARIANTS = ("game",)
 TIERS = {
-    "quick": Tier(l1_examples=40, lockstep_episodes=5, stat_episodes=30, max_steps=2000),
-    "standard": Tier(l1_examples=200, lockstep_episodes=100, stat_episodes=100, max_steps=2000),
-    "deep": Tier(l1_examples=2000, lockstep_episodes=300, stat_episodes=300, max_steps=2000),
+    "quick": Tier(l1_examples=40, lockstep_episodes=5, stat_episodes=30, max_steps=2000,
+                  l3_variants=L3_VARIANTS),
+    "standard": Tier(l1_examples=200, lockstep_episodes=100, stat_episodes=100, max_steps=2000,
+                     l3_variants=L3_VARIANTS),
+    "deep": Tier(l1_examples=2000, lockstep_episodes=300, stat_episodes=300, max_steps=2000,
+                 l3_variants=L3_VARIANTS),
 }
 
 

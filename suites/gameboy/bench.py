@@ -1,57 +1,96 @@
-"""Frames/s of PyBoy (compiled, headless, no render) and EmuRust (single, and batched
-VecEmulator 1..N), side by side from one run, on the Catch ROM with random buttons.
-`equiv bench` calls SUITE.bench(reference_cls, ported_cls, args)."""
+"""Frames/s of PyBoy 2.8.1 (compiled, headless, no render) and EmuRust (single, and batched
+VecEmulator n = 1..N), side by side from one run.
+
+Fair by construction: every row runs the same corpus ROM from the same boot ROM (the
+corpus's own, reference_envs/gameboy/roms/boot.asm) with the same sound setting
+(env.SOUND_EMULATED), past the boot ROM, then the same seeded button sequence applied
+before every frame, and no row renders. `equiv bench reference=pyboy ported=emurust [--frames
+N] [--max-n N] [--rom NAME]` calls this through SUITE.bench; `python rust/bench.py` is the same.
+"""
 from __future__ import annotations
 
+import argparse
 import os
 import time
 
 import numpy as np
 
+WARMUP_FRAMES = 120  # past the boot ROM and the game's set-up
 
-def _rate(fn, frames: int) -> float:
-    t = time.perf_counter()
+
+def _parse(args) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(prog="equiv bench reference=pyboy ported=emurust", description=__doc__)
+    ap.add_argument("--frames", type=int, default=3000, help="frames per row (default 3000)")
+    ap.add_argument("--max-n", type=int, default=2 * (os.cpu_count() or 1),
+                    help="largest VecEmulator batch (doubling from 1; default 2 x cores)")
+    ap.add_argument("--rom", default="game", help="corpus ROM (default: game, the joypad-driven game)")
+    return ap.parse_args(list(args or []))
+
+
+def _timed(fn) -> tuple[float, float]:
+    w, c = time.perf_counter(), time.process_time()
     fn()
-    return frames / (time.perf_counter() - t)
+    return time.perf_counter() - w, time.process_time() - c
 
 
-def bench(reference_cls, ported_cls, args=None, frames: int = 3000) -> dict:
+def bench(reference_cls=None, ported_cls=None, args=None) -> list[dict]:
+    import emurust
+
+    from adapters.pyboy import _Compiled
     from reference_envs.gameboy import build
-    rom, boot = build.rom_path("game").read_bytes(), build.rom_path(build.BOOT).read_bytes()
-    masks = np.random.default_rng(0).integers(0, 256, frames).astype(np.uint8)
-    rows = {}
-    ref = reference_cls(rom="game", frameskip=1, episode_steps=10**9)
-    ref.reset(0)
-    p = ref.backend.p
+    from reference_envs.gameboy.env import SOUND_EMULATED
+    opts = _parse(args)
+    problem = build.built_ok()
+    if problem:
+        raise SystemExit(f"{problem}; run ./dev.sh setup")
+    rom, boot = build.rom_path(opts.rom).read_bytes(), build.rom_path(build.BOOT).read_bytes()
+    frames = opts.frames
+    masks = np.random.default_rng(0).integers(0, 256, frames + WARMUP_FRAMES).astype(np.uint8)
+    warm, timed = masks[:WARMUP_FRAMES], masks[WARMUP_FRAMES:]
+    rows = []
 
-    def run_pyboy():
-        for m in masks:
-            p.tick(1, False, False)
-    rows["pyboy 2.8.1 (compiled, no render)"] = _rate(run_pyboy, frames)
-    ref.close()
+    # PyBoy through the adapter's own backend: press/release events from the mask, tick(1, render=False)
+    ref = _Compiled(rom, boot)
     try:
-        import emurust
-    except ImportError:
-        emurust = None
-    if emurust is not None:
-        emu = emurust.Emulator(rom, boot)
+        def pyboy_frames(ms):
+            for m in ms:
+                ref.frames(int(m), 1, render=False)
+        pyboy_frames(warm)
+        wall, cpu = _timed(lambda: pyboy_frames(timed))
+    finally:
+        ref.close()
+    base = frames / wall
+    rows.append(dict(emulator="PyBoy 2.8.1 (compiled, headless)", n=1, fps=base, cpu_fps=frames / cpu))
 
-        def run_single():
-            for m in masks:
-                emu.set_buttons(int(m))
-                emu.run_frames(1, False)
-        rows["emurust single"] = _rate(run_single, frames)
-        if hasattr(emurust, "VecEmulator"):
-            for n in sorted({1, 2, os.cpu_count() or 1}):
-                vec = emurust.VecEmulator(rom, n)
-                per = max(1, frames // n)
+    emu = emurust.Emulator(rom, boot, sound_emulated=SOUND_EMULATED)
 
-                def run_vec():
-                    for k in range(per):
-                        vec.step_frames(np.full(n, masks[k % frames], np.uint8), 1, False)
-                rows[f"emurust VecEmulator n={n}"] = _rate(run_vec, per * n)
-    base = rows["pyboy 2.8.1 (compiled, no render)"]
-    print(f"{'implementation':40s} {'frames/s':>12s} {'x pyboy':>8s}")
-    for name, r in rows.items():
-        print(f"{name:40s} {r:12.0f} {r / base:8.2f}")
+    def emu_frames(ms):
+        for m in ms:
+            emu.set_buttons(int(m))
+            emu.run_frame(False)
+    emu_frames(warm)
+    wall, cpu = _timed(lambda: emu_frames(timed))
+    rows.append(dict(emulator="EmuRust single-threaded", n=1, fps=frames / wall, cpu_fps=frames / cpu))
+
+    n = 1
+    while n <= opts.max_n:
+        vec = emurust.VecEmulator(rom, n, boot, sound_emulated=SOUND_EMULATED)
+        for m in warm:
+            vec.step_frames(np.full(n, m, np.uint8), 1, False)
+        steps = max(1, frames // n)
+
+        def vec_frames():
+            for k in range(steps):
+                vec.step_frames(np.full(n, timed[k % frames], np.uint8), 1, False)
+        wall, _ = _timed(vec_frames)
+        rows.append(dict(emulator="EmuRust VecEmulator", n=n, fps=steps * n / wall, cpu_fps=float("nan")))
+        n *= 2
+
+    print(f"ROM {opts.rom!r}, {frames} frames per row, buttons from one seeded sequence on every row, "
+          f"no rendering, sound_emulated={SOUND_EMULATED}, {os.cpu_count()} cores")
+    print(f"{'emulator':34s} {'n':>3s} {'frames/s':>10s} {'frames/cpu-s':>13s} {'x PyBoy':>8s}")
+    for r in rows:
+        r["ratio"] = r["fps"] / base
+        cpu = "" if r["cpu_fps"] != r["cpu_fps"] else f"{r['cpu_fps']:.0f}"
+        print(f"{r['emulator']:34s} {r['n']:>3d} {r['fps']:>10.0f} {cpu:>13s} {r['ratio']:>7.2f}x")
     return rows
