@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from equiv._compare import first_divergence
+from equiv._errors import AdapterError
 from equiv._items import ItemResult, ItemSpec, item_id
 
 LOCKSTEP_CHUNK = 8  # episodes held in memory at once
@@ -47,8 +48,8 @@ def lockstep(pair, variant: str, policy_name: str) -> ItemResult:
     steps = 0
     for lo in range(0, n, LOCKSTEP_CHUNK):
         chunk = seeds[lo:lo + LOCKSTEP_CHUNK]
-        r_trajs = ref.rollouts(chunk, policy, pair.tier.max_steps, record_states=True)
-        p_trajs = port.replays(chunk, [t.actions for t in r_trajs], record_states=True)
+        r_trajs = _whole(ref.rollouts(chunk, policy, pair.tier.max_steps, record_states=True), ref)
+        p_trajs = _whole(port.replays(chunk, [t.actions for t in r_trajs], record_states=True), port)
         for seed, rt, pt in zip(chunk, r_trajs, p_trajs):
             steps += rt.length
             div = first_divergence(pair.suite, rt, pt)
@@ -88,6 +89,16 @@ def statistic(pair, variant: str, policy_name: str, metric) -> ItemResult:
                       message=f"DIVERGENT under policy {policy_name!r}: {v.reason}\n{line}")
 
 
+def _whole(trajs, side):
+    """Episodes an adapter had to cut short (its process died, say) are not evidence: stop here."""
+    cut = [t for t in trajs if t.interrupted]
+    if cut:
+        raise AdapterError(f"{side.label} adapter {side.name!r}: {len(cut)} episode(s) were cut short, "
+                           f"first (seed {cut[0].seed}) after {cut[0].length} steps: {cut[0].interrupted}",
+                           side=side.label, adapter=side.name)
+    return trajs
+
+
 def collect_samples(pair) -> dict:
     """Run every (variant, policy) once per side; return {(variant, policy, metric): (ref, port, margin, kind)}."""
     n = pair.tier.stat_episodes
@@ -103,7 +114,7 @@ def collect_samples(pair) -> dict:
             per_side = []
             for side, base in ((ref, REF_SEED_BASE), (port, PORT_SEED_BASE)):
                 seeds = [pair.seed + base + i for i in range(n)]
-                trajs = side.rollouts(seeds, policy, pair.tier.max_steps, record_states=needs_states)
+                trajs = _whole(side.rollouts(seeds, policy, pair.tier.max_steps, record_states=needs_states), side)
                 per_side.append({m.name: np.asarray([float(m.extract(t)) for t in trajs]) for m in metrics})
                 pair.progress(f"statistics {variant}/{policy_name}: {side.label} {n} episodes done")
             for m in metrics:
