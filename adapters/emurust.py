@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from reference_envs.gameboy.env import SOUND_EMULATED, GameBoyAdapter, corpus_problem
+from reference_envs.gameboy.env import PRIME_FRAMES, SOUND_EMULATED, GameBoyAdapter, corpus_problem
 from reference_envs.gameboy.state import SPEC
 
 NEEDED = ("step", "run_frames", "set_buttons", "peek", "framebuffer", "serial_output",
@@ -78,7 +78,11 @@ class EmuRust(GameBoyAdapter):
         return out
 
     def _set_machine(self, state) -> None:
-        self._ensure()
+        if self.mode == "frame":
+            self._power_on()  # see env.PRIME_FRAMES (the pure PyBoy of instruction mode keeps its machine)
+            self.emu.run_frames(PRIME_FRAMES, True)
+        else:
+            self._ensure()
         fields = {}
         for name, (dtype, shape) in SPEC.items():
             v = np.asarray(state[name], dtype)

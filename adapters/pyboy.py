@@ -14,7 +14,7 @@ import tempfile
 import numpy as np
 
 from reference_envs.gameboy.buttons import BUTTONS
-from reference_envs.gameboy.env import SOUND_EMULATED, GameBoyAdapter, corpus_problem
+from reference_envs.gameboy.env import PRIME_FRAMES, SOUND_EMULATED, GameBoyAdapter, corpus_problem
 from reference_envs.gameboy.savestate import Layout
 
 PINNED = "2.8.1"
@@ -67,6 +67,9 @@ class _Compiled:
         return self.layout.read(self.save())
 
     def set_state(self, state: dict):
+        self.p.stop(save=False)
+        self.p = self._power_on()  # see env.PRIME_FRAMES
+        self.p.tick(PRIME_FRAMES, True, False)
         self.load(self.layout.write(self.save(), state))
         self.held = _held_from(state)
 

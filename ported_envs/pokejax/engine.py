@@ -19,7 +19,7 @@ import numpy as np
 
 from ported_envs.pokejax import prng as P
 from ported_envs.pokejax.tables import (
-    FX_COUNTER, FX_LIGHTSCREEN, FX_RECOVER, FX_REFLECT, FX_REST, FX_SUBSTITUTE, FX_SUPERFANG,
+    FX_COUNTER, FX_LIGHTSCREEN, FX_TRANSFORM, FX_RECOVER, FX_REFLECT, FX_REST, FX_SUBSTITUTE, FX_SUPERFANG,
     SEC_BOOSTS, SEC_FLINCH, SEC_STATUS, Tables)
 
 I32 = jnp.int32
@@ -617,6 +617,7 @@ def try_move_hit_foe(c, mv, m):
     modify_stat(c, 1, 0, 1, 2, ok & (status_code == BRN) & ~rech_sleep)
     modify_stat(c, 1, 4, 1, 4, ok & (status_code == PAR) & ~rech_sleep)
     add_confusion(c, 1, sm & (vol == 1))
+    transform_into(c, sm & (fx == FX_TRANSFORM))
     # self effects (Hyper Beam recharge) unless the move broke a Substitute
     recharge = jnp.asarray(tab.m_self_recharge)[mv].astype(bool)
     c.set_vol(0, V_MUSTRECHARGE, True, m_hit & ~is_status & recharge & ~broke)
@@ -634,6 +635,41 @@ def try_move_hit_foe(c, mv, m):
     crash = failed & jnp.asarray(tab.m_crash)[mv].astype(bool)
     self_damage_quirk(c, 0, jnp.ones((), I32), crash)
     return hit
+
+
+def transform_into(c, m):
+    """pokemon.transformInto (side 0 becomes side 1's active), gen 1: species, types, stored and
+    modified stats, boosts and move slots (virtual, pp min(5, move pp), maxpp from the user's own
+    PP Ups of that slot index) are copied. setSpecies (isTransform) sets the cached speed from the
+    target species' base Speed and the user's own set (level, DV + EV/4, recovered here from the
+    user's own Speed stat: the candidate nearest 93, the random-battle 30 IV + 252..255 EV)."""
+    tab = c.tab
+    for f in ("types", "stored_stats", "modified_stats", "boosts"):
+        c.s_idx(f, (0, 0), c.st[f][1, 0], m)
+    c.s("species", 0, c.g("species", 1), m)
+    c.s("transformed", 0, True, m)
+    pp_tab = jnp.asarray(tab.m_pp, I32)
+    tid = c.st["move_id"][1, 0].astype(I32)
+    own_id = c.st["base_move_id"][0, 0].astype(I32)
+    own_max = c.st["base_move_maxpp"][0, 0].astype(I32)
+    own_pp = jnp.maximum(pp_tab[own_id], 1)
+    ups = jnp.where(own_pp == 40, (own_max - 40) // 7, (own_max * 5) // own_pp - 5)
+    ups = jnp.where(own_id > 0, ups, 0)
+    tpp = pp_tab[tid]
+    maxpp = (tpp * (5 + ups)) // 5 - jnp.where(tpp == 40, ups, 0)
+    has = tid > 0
+    c.s_idx("move_id", (0, 0), tid, m)
+    c.s_idx("move_pp", (0, 0), jnp.where(has, jnp.minimum(5, tpp), 0), m)
+    c.s_idx("move_maxpp", (0, 0), jnp.where(has, maxpp, 0), m)
+    c.s_idx("move_disabled", (0, 0), False, m)
+    c.s_idx("move_virtual", (0, 0), has, m)
+    lv = c.g("level", 0).astype(I32)
+    base_own = jnp.asarray(tab.base_spe, I32)[c.g("base_species", 0)]
+    xs = jnp.arange(126, dtype=I32)
+    fits = ((2 * base_own + xs) * lv) // 100 + 5 == c.st["base_stats"][0, 0, 4].astype(I32)
+    x = xs[jnp.argmin(jnp.where(fits, jnp.abs(xs - 93), 999))]
+    base_t = jnp.asarray(tab.base_spe, I32)[c.g("species", 1)]
+    c.s("speed", 0, ((2 * base_t + x) * lv) // 100 + 5, m)
 
 
 def take_damage_move(c, d, m):

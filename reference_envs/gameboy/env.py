@@ -8,6 +8,8 @@ the framework drives, so both sides are lockstep-comparable
 - action: an int 0..255, the mask of held buttons (bit i = BUTTONS[i]:
   right, left, up, down, a, b, select, start), applied as press/release events
   before the step.
+- reset: power-on through equiv's boot ROM; in frame mode followed by PRIME_FRAMES
+  rendered frames (the boot ROM's hand-off).
 - step: ``mode="frame"``: ``frameskip`` frames (rendering only the last, as
   PyBoy's ``tick(n)`` does); ``mode="instruction"``: one CPU instruction (or
   interrupt dispatch, or halted fast-forward), PyBoy's single-step semantics.
@@ -34,6 +36,13 @@ GAME_PLAYING, GAME_LOST, GAME_WON = 0, 1, 2
 # and with it off PyBoy reads FF10-FF3F as 0 and leaves the APU out of its CPU batches.
 # PyBoy (compiled and pure copy) and EmuRust must all get this same value.
 SOUND_EMULATED = False
+# PyBoy's renderer keeps a window line counter that is not in its save state (so not in the
+# canonical state either): fresh, it is 0; line 143 of a rendered frame sets it to -1. In frame
+# mode every episode therefore starts with this many rendered frames after power-on (the boot
+# ROM's hand-off; the counter is -1 from then on at step boundaries), and set_state loads the
+# state into a machine powered on and run the same way, on both sides, so an injected state
+# never inherits the counter of an earlier episode.
+PRIME_FRAMES = 2
 
 
 def corpus_problem() -> str | None:
@@ -84,6 +93,8 @@ class GameBoyAdapter(Adapter):
     # --- the Adapter contract ------------------------------------------------------
     def reset(self, seed: int):
         self._power_on()
+        if self.mode == "frame":
+            self._run_frames(0, PRIME_FRAMES)  # see PRIME_FRAMES
         self._t, self._crc = 0, 0
         self._serial_new()
         return self._obs()
