@@ -106,10 +106,13 @@ def cross_property(pair, variant: str, prop) -> ItemResult:
                           reference={**r_out, **{"state." + k: v for k, v in r_next.items()}},
                           ported={**p_out, **{"state." + k: v for k, v in p_next.items()}},
                           case={"state": {k: np.asarray(v).tolist() for k, v in state.items()},
-                                "action": np.asarray(case.action).tolist(), "note": case.note},
-                          detail=pair.explain(variant, state, [case.action]))
+                                "action": np.asarray(case.action).tolist(), "note": case.note})
 
     result = run_hypothesis(pair, spec_id, strategy, check, pair.tier.l1_examples)
+    div = result.divergence
+    if div is not None:  # evidence for the shrunk case only: explaining every try would be slow
+        div.detail = pair.explain(variant, div.previous_state, [div.action])
+        result.message = div.describe() + "\n(shrunk by Hypothesis to the smallest diverging case)"
     if result.outcome == "passed" and excused:
         result.outcome, result.ledger = "xfailed", sorted(excused)
         result.summary += f"; known differences: {', '.join(sorted(excused))}"

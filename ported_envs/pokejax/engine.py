@@ -345,6 +345,7 @@ def clear_volatiles(c, s, m):
     c.s("transformed", s, False, m)
     c.s("poke_last_move", s, 0, m)
     c.s("species", s, c.g("base_species", s), m)
+    c.s_idx("types", (s, 0), jnp.asarray(c.tab.sp_types)[c.g("base_species", s)], m)
     # setSpecies(baseSpecies): stored = own stats, modified = stored with par/brn re-applied
     own = c.st["base_stats"][s, 0]
     c.st["stored_stats"] = put(c.st["stored_stats"], (s, 0), own, m)

@@ -42,6 +42,7 @@ SEC_NONE, SEC_STATUS, SEC_FLINCH, SEC_CONFUSION, SEC_BOOSTS = range(5)
 class Tables:
     n_moves: int
     base_spe: np.ndarray        # [species] base Speed (crit chance)
+    sp_types: np.ndarray        # [species, 2] type ids ([t, 0] for one type): restored when Transform ends
     m_bp: np.ndarray            # [move] base power
     m_acc: np.ndarray           # [move] accuracy percent; -1 = always hits (accuracy: true)
     m_type: np.ndarray          # [move] type id
@@ -82,7 +83,9 @@ def build(data: dict) -> Tables:
     species, moves = data["species"], data["moves"]
     n_sp, n_mv = len(species), len(moves)
     base_spe = np.zeros(n_sp, np.int32)
+    sp_types = np.zeros((n_sp, 2), np.int32)
     for i, s in enumerate(species):
+        sp_types[i, :len(s.get("types", []))] = s.get("types", [])[:2]
         if s.get("base_stats"):
             base_spe[i] = s["base_stats"]["spe"]
     z = lambda dt=np.int32: np.zeros(n_mv, dt)
@@ -156,7 +159,7 @@ def build(data: dict) -> Tables:
         t["supported"][i] = (not odd) and (not callbacks or mid in _HANDLED_CALLBACKS)
     eff = np.asarray(data["type_chart"]["damage_taken"], np.int32).T  # -> [atk, def]
     return Tables(
-        n_moves=n_mv, base_spe=base_spe, m_bp=t["bp"], m_acc=t["acc"], m_type=t["type"], m_cat=t["cat"],
+        n_moves=n_mv, base_spe=base_spe, sp_types=sp_types, m_bp=t["bp"], m_acc=t["acc"], m_type=t["type"], m_cat=t["cat"],
         m_prio=t["prio"], m_pp=t["pp"], m_self_target=t["self_target"], m_crit=t["crit"], m_hits=t["hits"],
         m_recoil_num=t["rn"], m_recoil_den=t["rd"], m_drain=t["drain"], m_status=t["status"],
         m_volatile=t["volatile"], m_boosts=boosts, m_self_recharge=t["recharge"], m_sec_kind=t["sec_kind"],
