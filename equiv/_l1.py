@@ -40,8 +40,10 @@ def plan(pair) -> list[ItemSpec]:
     return specs
 
 
-def run_hypothesis(pair, spec_id: str, strategy, check, max_examples: int) -> ItemResult:
-    """Drive ``check(example) -> Divergence | None`` with Hypothesis; keep the shrunk failure."""
+def run_hypothesis(pair, spec_id: str, strategy, check, max_examples: int, explain=None) -> ItemResult:
+    """Drive ``check(example) -> Divergence | None`` with Hypothesis; keep the shrunk failure.
+
+    ``explain(divergence) -> str | None`` adds evidence, for the shrunk case only (it can be slow)."""
     from hypothesis import HealthCheck, given, seed, settings
     from hypothesis.errors import Flaky
 
@@ -63,6 +65,8 @@ def run_hypothesis(pair, spec_id: str, strategy, check, max_examples: int) -> It
         prop()
     except _Diverged:
         div = last["div"]  # Hypothesis replays the shrunk example last
+        if explain is not None:
+            div.detail = explain(div)
         return ItemResult("failed", div.headline(), examples=last["n"], divergence=div,
                           message=div.describe() + "\n(shrunk by Hypothesis to the smallest diverging case)")
     except EquivError as e:
@@ -108,11 +112,8 @@ def cross_property(pair, variant: str, prop) -> ItemResult:
                           case={"state": {k: np.asarray(v).tolist() for k, v in state.items()},
                                 "action": np.asarray(case.action).tolist(), "note": case.note})
 
-    result = run_hypothesis(pair, spec_id, strategy, check, pair.tier.l1_examples)
-    div = result.divergence
-    if div is not None:  # evidence for the shrunk case only: explaining every try would be slow
-        div.detail = pair.explain(variant, div.previous_state, [div.action])
-        result.message = div.describe() + "\n(shrunk by Hypothesis to the smallest diverging case)"
+    result = run_hypothesis(pair, spec_id, strategy, check, pair.tier.l1_examples,
+                            explain=lambda d: pair.explain(variant, d.previous_state, [d.action]))
     if result.outcome == "passed" and excused:
         result.outcome, result.ledger = "xfailed", sorted(excused)
         result.summary += f"; known differences: {', '.join(sorted(excused))}"
