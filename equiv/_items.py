@@ -4,9 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-OUTCOMES = ("passed", "failed", "xfailed", "error", "inconclusive", "fixed", "not_run")
-
-
 @dataclass
 class ItemSpec:
     """One check the run will make; becomes one pytest item."""
@@ -20,7 +17,7 @@ class ItemSpec:
 
 @dataclass
 class ItemResult:
-    outcome: str
+    outcome: str  # passed | failed | xfailed | error | inconclusive | fixed | not_run
     summary: str
     seconds: float = 0.0
     examples: int | None = None

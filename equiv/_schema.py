@@ -7,7 +7,6 @@ knowledge of either implementation.
 """
 from __future__ import annotations
 
-import fnmatch
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
@@ -198,8 +197,3 @@ class Schema:
                 where = [int(i) for i in np.flatnonzero(bad)[:8]] if r.ndim else []
                 found.append(Mismatch(prefix + name, r, p, f.tolerance.describe(), where))
         return found
-
-    def select(self, patterns: Iterable[str]) -> "Schema":
-        """The sub-schema of fields whose names match any glob pattern."""
-        pats = list(patterns)
-        return Schema(f for f in self if any(fnmatch.fnmatchcase(f.name, p) for p in pats))
