@@ -120,9 +120,9 @@ def cross_property(pair, variant: str, prop) -> ItemResult:
     return result
 
 
-def _play_strategy(max_warmup: int):
+def _play_strategy(pair, max_warmup: int):
     from hypothesis import strategies as st
-    return st.tuples(st.integers(0, 2**31 - 1), st.integers(0, max_warmup))
+    return st.tuples(pair.seed_strategy(), st.integers(0, max_warmup))
 
 
 def _random_play(side, policy, seed: int, steps: int, rng) -> bool:
@@ -179,7 +179,7 @@ def roundtrip(pair, variant: str, which: str) -> ItemResult:
         return None
 
     n = max(5, pair.tier.l1_examples // 4)
-    return run_hypothesis(pair, spec_id, _play_strategy(ROUNDTRIP_WARMUP), check, n)
+    return run_hypothesis(pair, spec_id, _play_strategy(pair, ROUNDTRIP_WARMUP), check, n)
 
 
 def determinism(pair, variant: str, which: str) -> ItemResult:
@@ -187,7 +187,6 @@ def determinism(pair, variant: str, which: str) -> ItemResult:
     side = pair.sides(variant)[SIDES.index(which)]
     spec_id = item_id("L1", f"determinism[{which}]", variant)
     policy = pair.suite.uniform_random(variant)
-    from hypothesis import strategies as st
 
     def check(seed):
         rng = np.random.default_rng([seed, 2])
@@ -209,4 +208,4 @@ def determinism(pair, variant: str, which: str) -> ItemResult:
         return None
 
     n = max(3, pair.tier.l1_examples // 10)
-    return run_hypothesis(pair, spec_id, st.integers(0, 2**31 - 1), check, n)
+    return run_hypothesis(pair, spec_id, pair.seed_strategy(), check, n)

@@ -16,7 +16,6 @@ from equiv._errors import AdapterError
 from equiv._items import ItemResult, ItemSpec, item_id
 
 LOCKSTEP_CHUNK = 8  # episodes held in memory at once
-REF_SEED_BASE, PORT_SEED_BASE = 1_000_000, 2_000_000
 
 
 def _variants(pair) -> list[str]:
@@ -43,7 +42,7 @@ def lockstep(pair, variant: str, policy_name: str) -> ItemResult:
     ref, port = pair.sides(variant)
     policy = pair.suite.policy(policy_name, variant)
     n = pair.tier.lockstep_episodes
-    seeds = [pair.seed + i for i in range(n)]
+    seeds = pair.episode_seeds(n)
     spec_id = item_id("L3", f"lockstep[{policy_name}]", variant)
     steps = 0
     for lo in range(0, n, LOCKSTEP_CHUNK):
@@ -112,8 +111,8 @@ def collect_samples(pair) -> dict:
             policy = pair.suite.policy(policy_name, variant)
             needs_states = any(m.needs_states for m in metrics)
             per_side = []
-            for side, base in ((ref, REF_SEED_BASE), (port, PORT_SEED_BASE)):
-                seeds = [pair.seed + base + i for i in range(n)]
+            for side in (ref, port):
+                seeds = pair.episode_seeds(n, side.label)
                 trajs = _whole(side.rollouts(seeds, policy, pair.tier.max_steps, record_states=needs_states), side)
                 per_side.append({m.name: np.asarray([float(m.extract(t)) for t in trajs]) for m in metrics})
                 pair.progress(f"statistics {variant}/{policy_name}: {side.label} {n} episodes done")

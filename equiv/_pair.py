@@ -125,6 +125,25 @@ class PairRun:
         digest = hashlib.sha256(f"{self.seed}:{self.key}:{item}".encode()).digest()
         return int.from_bytes(digest[:4], "little")
 
+    def episode_seeds(self, n: int, group: str = "lockstep") -> list[int]:
+        """Reset seeds for ``n`` episodes, inside the suite's seed space.
+
+        ``group`` "reference" and "ported" get disjoint sets (statistics must not compare an
+        episode with itself); "lockstep" plays the same seeds on both sides."""
+        space = self.suite.seed_space or 2**31
+        offset = {"lockstep": 0, "reference": 1_000_000, "ported": 2_000_000}[group]
+        if self.suite.seed_space is None:
+            return [(self.seed + offset + i) % space for i in range(n)]
+        half = space // 2  # a bounded space is split: reference seeds below half, ported above
+        base = {"lockstep": 0, "reference": 0, "ported": half}[group]
+        width = space if group == "lockstep" else half
+        return [base + (self.seed + i) % width for i in range(n)]
+
+    def seed_strategy(self):
+        """Hypothesis strategy of valid reset seeds."""
+        from hypothesis import strategies as st
+        return st.integers(0, (self.suite.seed_space or 2**31) - 1)
+
     def progress(self, line: str) -> None:
         if self.options.progress is not None:
             self.options.progress(f"[equiv {self.reference} vs {self.ported}] {line}")

@@ -110,6 +110,9 @@ class Suite:
     tiers: dict = field(default_factory=lambda: dict(DEFAULT_TIERS))
     root: Path | None = None  # the suite's folder: traces/ and ledger.yaml live there
     roundtrip_steps: int = 3  # steps compared after set_state(get_state(s))
+    # How many distinct reset seeds the family supports (0..seed_space-1); None: any 31-bit seed.
+    # A port that can only start from prepared states (a team bank, say) declares its range here.
+    seed_space: int | None = None
     # explain(ref_adapter, port_adapter, start, actions) -> str | None: extra evidence for a
     # divergence (a draw-tape diff, an instruction trace); start is a seed or a state, and
     # actions end with the diverging step's action.

@@ -32,8 +32,7 @@ def test_trace_run_length_form(tmp_path):
 
 
 def _suite_in(tmp_path, monkeypatch, ledger: str | None, trace: str | None = None):
-    """The toy suite, but with its folder (traces, ledger) in tmp_path."""
-    import dataclasses
+    """The toy suite, but with its folder (traces, ledger) in tmp_path, as a module of its own."""
     import shutil
 
     from equiv import _registry
@@ -44,8 +43,12 @@ def _suite_in(tmp_path, monkeypatch, ledger: str | None, trace: str | None = Non
         (root / "ledger.yaml").write_text(ledger)
     if trace is not None:
         (root / "traces" / "broken.yaml").write_text(trace)
-    monkeypatch.setattr(toy, "TMP_SUITE", dataclasses.replace(toy.SUITE, root=root), raising=False)
-    monkeypatch.setitem(_registry._extra_suites, "toy", "tests.toy.suite:TMP_SUITE")
+    module = f"toy_suite_{tmp_path.name}"
+    (tmp_path / f"{module}.py").write_text(
+        "import dataclasses\nfrom tests.toy.suite import SUITE as TOY\n"
+        f"SUITE = dataclasses.replace(TOY, root={str(root)!r})\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setitem(_registry._extra_suites, "toy", f"{module}:SUITE")
 
 
 LEDGER = """
@@ -84,3 +87,16 @@ def test_malformed_trace_is_an_error_item_and_the_rest_still_runs(pytester, tmp_
     result.stdout.fnmatch_lines(["*broken.yaml: 'actions' must be a non-empty list*"])
     report = json.loads((tmp_path / "toy__toy_ref__toy_jax.json").read_text())
     assert sum(i["outcome"] == "passed" for i in report["layers"]["L2"]["items"]) == 2
+
+
+def test_bounded_seed_space_keeps_episodes_inside_and_sides_apart():
+    import dataclasses
+
+    from equiv._pair import PairRun, RunOptions
+    pair = PairRun("toy_ref", "toy_jax", RunOptions(seed=7, report_dir=None))
+    pair.suite = dataclasses.replace(pair.suite, seed_space=64)
+    lock, ref, port = (pair.episode_seeds(40, g) for g in ("lockstep", "reference", "ported"))
+    assert all(0 <= s < 64 for s in lock + ref + port)
+    assert len(set(lock)) == 40 and not set(ref) & set(port)
+    pair.suite = dataclasses.replace(pair.suite, seed_space=None)
+    assert not set(pair.episode_seeds(300, "reference")) & set(pair.episode_seeds(300, "ported"))
