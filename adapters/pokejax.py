@@ -46,9 +46,10 @@ class PokeJax(Adapter):
         from suites.pokemon import schema
         if not schema.data_path().is_file():
             return f"the gen-1 data file {schema.data_path()} is missing; run ./dev.sh setup"
-        starts = _ROOT / "ported_envs" / "pokejax" / "build" / "starts_gen1customgame.json"
-        if not starts.is_file():
-            return f"{starts} is missing; run ./dev.sh setup (or bash ported_envs/pokejax/setup.sh)"
+        for fmt in ("gen1customgame", "gen1randombattle"):
+            starts = _ROOT / "ported_envs" / "pokejax" / "build" / f"starts_{fmt}.json"
+            if not starts.is_file():
+                return f"{starts} is missing; run ./dev.sh setup (or bash ported_envs/pokejax/setup.sh)"
         return None
 
     def _need(self):

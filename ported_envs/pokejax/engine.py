@@ -19,7 +19,7 @@ import numpy as np
 
 from ported_envs.pokejax import prng as P
 from ported_envs.pokejax.tables import (
-    FX_COUNTER, FX_LIGHTSCREEN, FX_TRANSFORM, FX_RECOVER, FX_REFLECT, FX_REST, FX_SUBSTITUTE, FX_SUPERFANG,
+    FX_COUNTER, FX_LIGHTSCREEN, FX_MIMIC, FX_MIRRORMOVE, FX_TRANSFORM, FX_RECOVER, FX_REFLECT, FX_REST, FX_SUBSTITUTE, FX_SUPERFANG,
     SEC_BOOSTS, SEC_FLINCH, SEC_STATUS, Tables)
 
 I32 = jnp.int32
@@ -296,7 +296,7 @@ def set_status(c, s, code, m, clause=None, by_self=False):
     poison_immune = (code == PSN) & has_type(c, s, c.tab.poison_type)
     m = m & (c.g("hp", s) > 0) & (cur != code) & ~poison_immune
     if clause is not None:
-        m = clause(c, s, code, m)
+        m = clause(c, s, code, m, by_self)
     c.s("status", s, code, m)
     c.s("status_stage", s, 0, m)
     c.s("status_source", s, 1 if by_self else 2, m)
@@ -445,7 +445,10 @@ def run_move(c, mv, slot_pp, m):
     side.lastSelectedMove); ``slot_pp`` is True when PP is paid from lastSelectedMoveSlot."""
     tab = c.tab
     ids = tab.ids
-    c.s("sub_fainted", 1, False, m)
+    # runMove clears its target's subFainted: the foe, or the user for a self-targeting move
+    own = jnp.asarray(tab.m_self_target)[mv].astype(bool)
+    c.s("sub_fainted", 1, False, m & ~own)
+    c.s("sub_fainted", 0, False, m & own)
     go = before_move(c, mv, m)
     aborted = m & ~go
     after_move_self(c, aborted, mv)  # abortMove -> AfterMoveSelf
@@ -459,13 +462,27 @@ def run_move(c, mv, slot_pp, m):
     ls = c.g("side_last_selected_move_slot", 0).astype(I32)
     pp = c.st["move_pp"][0, 0, ls].astype(I32) - 1
     c.s_idx("move_pp", (0, 0, ls), jnp.where(pp < 0, pp + 64, pp), pay)
-    # moveSlots share their slot objects with baseMoveSlots unless Transform/Mimic replaced them
-    c.s_idx("base_move_pp", (0, 0, ls), jnp.where(pp < 0, pp + 64, pp), pay & ~c.st["move_virtual"][0, 0, ls])
+    # gen-1 deductPP: the base slot follows unless the slot is a transformed user's virtual one
+    # (a plain slot is the base slot's own object; a Mimic slot is copied back)
+    base_follows = ~(c.st["move_virtual"][0, 0, ls] & c.g("transformed", 0))
+    c.s_idx("base_move_pp", (0, 0, ls), jnp.where(pp < 0, pp + 64, pp), pay & base_follows)
+    mv, via_mirror = mirror_move(c, mv, m)
+    twoturn = jnp.asarray(tab.m_twoturn)[mv].astype(bool)
+    charging = twoturn & ~c.vol(0, V_TWOTURN)
     # useMove
     c.s("side_last_move", 0, mv, m)
     c.s("side_last_enemy_move", 0, mv, m)
     c.s("poke_last_move", 0, mv, m & ~charging)
     c.st["last_move"] = W(m, mv, c.st["last_move"])
+    # useMove of a move called by Mirror Move (gen-1 mod): a two-turn move gives the calling slot
+    # its PP back (deductPP(-1)), and a transformed user's base slot gains one PP (mod 64)
+    cur_pp = c.st["move_pp"][0, 0, ls].astype(I32)
+    back = via_mirror & twoturn
+    c.s_idx("move_pp", (0, 0, ls), (cur_pp + 1) % 64, back)
+    c.s_idx("base_move_pp", (0, 0, ls), (cur_pp + 1) % 64, back & base_follows)
+    base_pp = c.st["base_move_pp"][0, 0, ls].astype(I32)
+    has_base = c.st["base_move_id"][0, 0, ls] > 0
+    c.s_idx("base_move_pp", (0, 0, ls), (base_pp + 1) % 64, via_mirror & c.g("transformed", 0) & has_base)
     # two-turn charge (onTryMove): add twoturnmove and stop
     c.set_vol(0, V_TWOTURN, True, m & charging)
     c.s_idx("vol_twoturn_move", (0,), mv, m & charging)
@@ -485,6 +502,54 @@ def run_move(c, mv, slot_pp, m):
     target_alive = jnp.where(self_target, c.g("hp", 0) > 0, foe_alive)
     after_move_self(c, used & target_alive, mv)
     return foe_hit
+
+
+def mirror_move(c, mv, m):
+    """Mirror Move (gen-1 mod), before the move is used: its own useMove runs (moveUsed, lastDamage
+    reset) and its onHit, when the foe's active has a last move other than Mirror Move, makes that
+    move the side's selected move and uses it through a nested useMove, whose AfterMove events
+    replace Mirror Move's. Returns (the move to use, called by Mirror Move)."""
+    ids = c.tab.ids
+    mirror = ids["mirrormove"]
+    is_mirror = m & (mv == mirror)
+    foe_last = c.g("poke_last_move", 1).astype(I32)
+    ok = is_mirror & (foe_last > 0) & (foe_last != mirror)
+    c.s("poke_last_move", 0, mirror, is_mirror)
+    c.st["last_damage"] = W(is_mirror, 0, c.st["last_damage"])
+    c.s_idx("side_last_selected_move", (0,), foe_last, ok)
+    c.s_idx("side_last_enemy_selected_move", (0,), foe_last, ok)
+    return jnp.where(ok, foe_last, mv), ok
+
+
+def pp_ups(c, s):
+    """The PP Ups of side s's active, per slot, recovered from its own (base) slots' max PP."""
+    pp_tab = jnp.asarray(c.tab.m_pp, I32)
+    own_id = c.st["base_move_id"][s, 0].astype(I32)
+    own_max = c.st["base_move_maxpp"][s, 0].astype(I32)
+    own_pp = jnp.maximum(pp_tab[own_id], 1)
+    ups = jnp.where(own_pp == 40, (own_max - 40) // 7, (own_max * 5) // own_pp - 5)
+    return jnp.where(own_id > 0, ups, 0)
+
+
+def calculate_pp(c, move, ups):
+    """dex.calculatePP (gen <= 2): pp * (5 + ups) / 5, a 40-PP move gaining 7 per PP Up."""
+    tpp = jnp.asarray(c.tab.m_pp, I32)[move]
+    return (tpp * (5 + ups)) // 5 - jnp.where(tpp == 40, ups, 0)
+
+
+def mimic(c, m):
+    """Mimic (gen-1 mod onHit): a random move of the foe (sample: one draw in [0, n)) replaces the
+    slot Mimic was selected from, keeping its PP; max PP from the user's PP Ups of that slot."""
+    foe_moves = c.st["move_id"][1, 0].astype(I32)
+    n = jnp.sum(foe_moves > 0)
+    k = c.draw(m & (n > 0), 0, n)
+    new = foe_moves[jnp.clip(k, 0, 3)]
+    m = m & (n > 0)
+    ls = c.g("side_last_selected_move_slot", 0).astype(I32)
+    c.s_idx("move_id", (0, 0, ls), new, m)
+    c.s_idx("move_maxpp", (0, 0, ls), calculate_pp(c, new, pp_ups(c, 0)[ls]), m)
+    c.s_idx("move_disabled", (0, 0, ls), False, m)
+    c.s_idx("move_virtual", (0, 0, ls), True, m)
 
 
 def move_hit_self(c, mv, m):
@@ -619,6 +684,7 @@ def try_move_hit_foe(c, mv, m):
     modify_stat(c, 1, 4, 1, 4, ok & (status_code == PAR) & ~rech_sleep)
     add_confusion(c, 1, sm & (vol == 1))
     transform_into(c, sm & (fx == FX_TRANSFORM))
+    mimic(c, sm & (fx == FX_MIMIC))
     # self effects (Hyper Beam recharge) unless the move broke a Substitute
     recharge = jnp.asarray(tab.m_self_recharge)[mv].astype(bool)
     c.set_vol(0, V_MUSTRECHARGE, True, m_hit & ~is_status & recharge & ~broke)
@@ -649,15 +715,9 @@ def transform_into(c, m):
         c.s_idx(f, (0, 0), c.st[f][1, 0], m)
     c.s("species", 0, c.g("species", 1), m)
     c.s("transformed", 0, True, m)
-    pp_tab = jnp.asarray(tab.m_pp, I32)
     tid = c.st["move_id"][1, 0].astype(I32)
-    own_id = c.st["base_move_id"][0, 0].astype(I32)
-    own_max = c.st["base_move_maxpp"][0, 0].astype(I32)
-    own_pp = jnp.maximum(pp_tab[own_id], 1)
-    ups = jnp.where(own_pp == 40, (own_max - 40) // 7, (own_max * 5) // own_pp - 5)
-    ups = jnp.where(own_id > 0, ups, 0)
-    tpp = pp_tab[tid]
-    maxpp = (tpp * (5 + ups)) // 5 - jnp.where(tpp == 40, ups, 0)
+    tpp = jnp.asarray(tab.m_pp, I32)[tid]
+    maxpp = calculate_pp(c, tid, pp_ups(c, 0))
     has = tid > 0
     c.s_idx("move_id", (0, 0), tid, m)
     c.s_idx("move_pp", (0, 0), jnp.where(has, jnp.minimum(5, tpp), 0), m)
@@ -830,8 +890,30 @@ def turn(c, a):
     request_switches(c, faint_any & ~c.st["ended"], faint_side)
 
 
+def no_progress_possible(c):
+    """battle.maybeTriggerEndlessBattleClause, the gen-1 part (every format): a tie when on both
+    sides every Pokemon is fainted, frozen, Transform-only facing an all-Transform team, or out of
+    PP facing an all-Ghost team."""
+    fainted = c.st["fainted"]
+    ids = c.st["move_id"].astype(I32)
+    has = ids > 0
+    only_transform = jnp.all(~has | (ids == c.tab.ids["transform"]), axis=-1)
+    out_of_pp = jnp.all(~has | (c.st["move_pp"] == 0), axis=-1)
+    ghost = jnp.any(c.st["types"] == c.tab.ghost_type, axis=-1)
+    real = c.st["species"] > 0
+    all_transform = jnp.all(~real | fainted | only_transform, axis=-1)
+    all_ghosts = jnp.all(~real | fainted | ghost, axis=-1)
+    stuck = [jnp.all(~real[s] | fainted[s] | (c.st["status"][s] == FRZ) | (only_transform[s] & all_transform[1 - s])
+                     | (out_of_pp[s] & all_ghosts[1 - s])) for s in (0, 1)]
+    return stuck[0] & stuck[1]
+
+
 def end_turn(c, m):
     c.st["turn"] = W(m, c.st["turn"] + 1, c.st["turn"])
+    # endless-battle checks (both formats in gen 1): no progress possible, or past turn 1000
+    tie = m & (no_progress_possible(c) | (c.st["turn"] > 1000))
+    c.st["ended"] = W(tie, True, c.st["ended"])
+    c.st["winner"] = W(tie, 2, c.st["winner"])
     for s in (0, 1):
         # endTurn clears trapped; the move request sets it again for a locked move
         locked = c.vol(s, V_MUSTRECHARGE) | c.vol(s, V_TWOTURN)
@@ -873,14 +955,38 @@ def forced_switch(c, a):
         return (c.st, c.cur, c.tape), None
 
     (c.st, c.cur, c.tape), _ = jax.lax.scan(one_switch, (c.st, c.cur, c.tape), jnp.arange(2, dtype=I32))
+    # Both replacing: the two switches run before either runSwitch (queued behind them), so the
+    # second runSwitch's insertion compares the newcomers' speeds (a tie draws its place) and
+    # both runSwitch Updates see two actives. The loop above drew the second switcher's two
+    # Updates; these are the other two draws (all [0, 2), their values change nothing).
+    new_tie = both & (c.g("speed", 0) == c.g("speed", 1))
+    c.draw(new_tie, 0, 2)
+    c.draw(new_tie, 0, 2)
     end_turn(c, jnp.ones((), bool))
 
 
-def clause_none(c, s, code, m):
+def clause_none(c, s, code, m, by_self):
+    """gen1customgame: no rule handles SetStatus."""
     return m
 
 
-def make_step(tab: Tables, kind: int = P.SODIUM, debug: bool = False, clause=clause_none):
+def clause_randombattle(c, s, code, m, by_self):
+    """gen1randombattle: Sleep Clause Mod and Freeze Clause Mod both handle SetStatus at the same
+    priority, so every SetStatus event shuffles them (one draw in [0, 2)) before either runs.
+    A foe's sleep fails while a living Pokemon of the side sleeps from a foe's move; a foe's
+    freeze fails while any Pokemon of the side is frozen."""
+    c.draw(m, 0, 2)
+    team_st = c.st["status"][s]
+    foe_slept = jnp.any((c.st["hp"][s] > 0) & (team_st == SLP) & (c.st["status_source"][s] != 1))
+    any_frozen = jnp.any(team_st == FRZ)
+    blocked = ~by_self & (((code == SLP) & foe_slept) | ((code == FRZ) & any_frozen))
+    return m & ~blocked
+
+
+CLAUSES = {"gen1customgame": clause_none, "gen1randombattle": clause_randombattle}
+
+
+def make_step(tab: Tables, kind: int = P.SODIUM, debug: bool = False, format: str = "gen1customgame"):
     """Build ``step(state, actions) -> (state, tape)`` for one PRNG kind (static)."""
 
     def step(st, actions):
@@ -894,7 +1000,7 @@ def make_step(tab: Tables, kind: int = P.SODIUM, debug: bool = False, clause=cla
         def run(which):
             def go(_):
                 c = Ctx(st, tab, kind, tape, buf)
-                c.clause = clause
+                c.clause = CLAUSES[format]
                 which(c, actions)
                 over = c.finish_prng()
                 return c.st, (c.tape if debug else None), over

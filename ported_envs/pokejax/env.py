@@ -16,7 +16,7 @@ from ported_envs.pokejax import engine, prng, tables
 from suites.pokemon import schema
 
 BUILD = Path(__file__).resolve().parent / "build"
-FORMATS = ("gen1customgame",)
+FORMATS = ("gen1customgame", "gen1randombattle")
 I32 = jnp.int32
 
 
@@ -76,14 +76,13 @@ def to_numpy(st) -> dict:
 class PokeJaxEnv:
     def __init__(self, format: str = "gen1customgame", prng_kind: str = "sodium", debug: bool = False):
         if format not in FORMATS:
-            raise ValueError(f"pokejax: format {format!r} is not supported yet; supported: {FORMATS} "
-                             f"(gen1randombattle needs the Sleep/Freeze Clause handlers, not ported yet)")
+            raise ValueError(f"pokejax: format {format!r} is not supported; supported: {FORMATS}")
         if prng_kind not in prng.KINDS:
             raise ValueError(f"pokejax: prng_kind {prng_kind!r} unknown; use one of {sorted(prng.KINDS)}")
         self.format, self.kind = format, prng.KINDS[prng_kind]
         use_compile_cache()
         self.tables = tables.build(schema.load_data())
-        self._step = engine.make_step(self.tables, self.kind, debug=debug)
+        self._step = engine.make_step(self.tables, self.kind, debug=debug, format=format)
         self.step = jax.jit(self._step)
         self.legal = jax.jit(legal_mask)
         self._starts = None

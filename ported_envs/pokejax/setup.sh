@@ -6,10 +6,12 @@ cd "$(dirname "$0")"
 REF=../../reference_envs/ts_showdown
 [ -f "$REF/data/gen1.json" ] || { echo "error: $REF/data/gen1.json missing; run reference_envs/ts_showdown/setup.sh first" >&2; exit 2; }
 N=${POKEJAX_STARTS:-1024}
-want=$( (cat make_starts.js "$REF/canonical.js" "$REF/data/gen1.json"; echo "$N") | sha256sum | cut -c1-16)
+want=$( (cat make_starts.js setup.sh "$REF/canonical.js" "$REF/data/gen1.json"; echo "$N") | sha256sum | cut -c1-16)
 mkdir -p build
 if [ "$(cat build/.starts.stamp 2>/dev/null)" != "$want" ]; then
-  node make_starts.js build/starts_gen1customgame.json.tmp gen1customgame "$N"
-  mv build/starts_gen1customgame.json.tmp build/starts_gen1customgame.json
+  for format in gen1customgame gen1randombattle; do
+    node make_starts.js "build/starts_$format.json.tmp" "$format" "$N"
+    mv "build/starts_$format.json.tmp" "build/starts_$format.json"
+  done
   echo "$want" > build/.starts.stamp
 fi

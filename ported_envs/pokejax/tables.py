@@ -23,7 +23,7 @@ _BY_ID = {"counter": FX_COUNTER, "superfang": FX_SUPERFANG, "recover": FX_RECOVE
 # unsupported so a battle that uses them is reported, never silently wrong).
 _HANDLED_CALLBACKS = {"counter", "superfang", "recover", "softboiled", "rest", "substitute", "reflect",
                       "lightscreen", "highjumpkick", "jumpkick", "skyattack", "skullbash", "razorwind",
-                      "solarbeam", "thunder"}
+                      "solarbeam", "thunder", "transform", "mimic", "mirrormove"}
 
 # gen-1 mod: moves that leave battle.lastDamage alone (SKIP_LASTDAMAGE in data/mods/gen1/scripts.ts)
 SKIP_LASTDAMAGE = ("confuseray", "conversion", "counter", "focusenergy", "glare", "haze", "leechseed",
@@ -74,6 +74,7 @@ class Tables:
     m_supported: np.ndarray
     type_eff: np.ndarray        # [atk type, def type]: 0 neutral, 1 super, 2 resisted, 3 immune
     poison_type: int
+    ghost_type: int
     ids: dict                   # move id string -> number
     names: tuple                # move number -> id string
 
@@ -151,7 +152,7 @@ def build(data: dict) -> Tables:
         t["counterable"][i] = m.get("type") in ("Normal", "Fighting") and m.get("basePower", 0) > 0
         callbacks = set(m.get("handlers") or ())
         odd = (mid in ("dig", "fly", "bind", "wrap", "clamp", "firespin", "bide", "thrash", "petaldance",
-                       "rage", "disable", "leechseed", "metronome", "mimic", "transform", "mirrormove",
+                       "rage", "disable", "leechseed", "metronome",
                        "haze", "toxic", "psywave", "dreameater", "conversion", "payday", "dragonrage",
                        "sonicboom", "fissure", "guillotine", "horndrill", "mist", "whirlwind", "roar",
                        "teleport", "splash", "focusenergy", "minimize", "defensecurl", "nightshade__")
@@ -167,4 +168,4 @@ def build(data: dict) -> Tables:
         m_selfdestruct=t["selfdestruct"], m_level_damage=t["level"], m_ignore_imm=t["ign"], m_fx=t["fx"],
         m_crash=t["crash"], m_twoturn=t["twoturn"], m_skip_lastdamage=t["skipld"],
         m_counterable=t["counterable"], m_supported=t["supported"], type_eff=eff,
-        poison_type=types.index("Poison"), ids=ids, names=tuple(names))
+        poison_type=types.index("Poison"), ghost_type=types.index("Ghost"), ids=ids, names=tuple(names))

@@ -48,19 +48,25 @@ def first_divergence(step, b, verbose=False):
 
 def main(argv):
     tab = tables.build(schema.load_data())
-    step = engine.make_step(tab, prng.SODIUM, debug=True)
-    if "-jit" in argv:
-        from ported_envs.pokejax.env import use_compile_cache
-        use_compile_cache()
-        step = jax.jit(step)
-    else:
+    steps = {}
+
+    def step_for(fmt):
+        if fmt not in steps:
+            steps[fmt] = engine.make_step(tab, prng.SODIUM, debug=True, format=fmt)
+            if "-jit" in argv:
+                from ported_envs.pokejax.env import use_compile_cache
+                use_compile_cache()
+                steps[fmt] = jax.jit(steps[fmt])
+        return steps[fmt]
+
+    if "-jit" not in argv:
         jax.config.update("jax_disable_jit", True)
     args = [a for a in argv if not a.startswith("-")]
     limit = int(args[1]) if len(args) > 1 else 10**9
     ok = bad = 0
     for line in list(open(args[0]))[:limit]:
         b = json.loads(line)
-        fail = first_divergence(step, b, "-v" in argv)
+        fail = first_divergence(step_for(b.get("format", "gen1customgame")), b, "-v" in argv)
         if fail:
             bad += 1
             print(f"battle {b['i']}: {fail}", flush=True)
