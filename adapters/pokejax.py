@@ -209,6 +209,30 @@ class PokeJax(Adapter):
         rec = self._run(self._starts(seeds), xs, name, int(max_steps), record_states)
         return self._trajectories(seeds, rec, len(seeds), record_states, [int(max_steps)] * len(seeds))
 
+    @staticmethod
+    def batch_rate(format: str, batch: int, steps: int = 64) -> dict:
+        """Random-play steps/s of ``batch`` battles in one compiled scan (ported_envs/pokejax/bench.py)."""
+        from ported_envs.pokejax.bench import batch_rate
+        return batch_rate(format, batch, steps)
+
+    def draw_tape(self, start, actions) -> list:
+        """Play ``actions`` from a seed or a state with the draw tape on: per step
+        ``{"draws": [[lo, hi, value], ...], "seed_after": "sodium,<key hex>"}``, the form
+        ``ts_showdown.replay_tape`` checks draw by draw (suites/pokemon ``explain``)."""
+        rec = PokeJax(format=self.config["format"], max_turns=self.max_turns, prng=self.config["prng"], debug=True)
+        if isinstance(start, dict):
+            rec.set_state(start)
+        else:
+            rec.reset(int(start))
+        tape = []
+        for a in actions:
+            out = rec.step(a)
+            words = np.asarray(rec._st["prng"], np.uint32)
+            tape.append({"draws": out.info["tape"], "seed_after": "sodium," + words.astype("<u4").tobytes().hex()})
+            if out.terminated or out.truncated:
+                break
+        return tape
+
     def provenance(self) -> dict:
         h = hashlib.sha256()
         for p in sorted((_ROOT / "ported_envs" / "pokejax").glob("*.py")):

@@ -818,7 +818,9 @@ def commit(c, s, a, m):
     c.s_idx("side_last_enemy_selected_move", (s,), mid, m & is_move)
     c.s_idx("side_last_enemy_selected_move", (s,), slot_id, m & locked)
     run = c.g("side_last_selected_move", s)
-    return run, m & (is_move | locked)
+    # runMove pays PP from lastSelectedMoveSlot whenever the move gets past BeforeMove: also for
+    # a sleeping/frozen Pokemon's Fight, which moves when a fire move thaws it earlier in the turn
+    return run, m & (is_move | locked | fight)
 
 
 def priority_of(c, mv):

@@ -35,8 +35,8 @@ def test_start_states_are_canonical_and_legal_mask_offers_moves_and_switches():
 
 def test_unsupported_format_and_missing_seed_are_named():
     from ported_envs.pokejax.env import PokeJaxEnv
-    with pytest.raises(ValueError, match="not supported yet"):
-        PokeJaxEnv("gen1randombattle")
+    with pytest.raises(ValueError, match="'gen2ou' is not supported"):
+        PokeJaxEnv("gen2ou")
     env = _starts()
     with pytest.raises(ValueError, match="initial states exist"):
         env.initial_state(10**9)

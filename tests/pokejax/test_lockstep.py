@@ -8,14 +8,14 @@ from suites.pokemon import schema
 N_BATTLES = 20
 
 
-def _pair():
+def _pair(fmt):
     from adapters.pokejax import PokeJax
     from adapters.ts_showdown import TsShowdown
     for cls in (PokeJax, TsShowdown):
         why = cls.missing()
         if why:
             pytest.fail(f"{cls.__name__}: {why}")
-    return TsShowdown(format="gen1customgame", record_tape=True), PokeJax(format="gen1customgame", debug=True)
+    return TsShowdown(format=fmt, record_tape=True), PokeJax(format=fmt, debug=True)
 
 
 def first_divergence(ref, port, seed, max_steps=400):
@@ -40,7 +40,8 @@ def first_divergence(ref, port, seed, max_steps=400):
 
 
 @pytest.mark.slow
-def test_seeded_battles_are_lockstep_exact():
-    ref, port = _pair()
+@pytest.mark.parametrize("fmt", ["gen1customgame", "gen1randombattle"])
+def test_seeded_battles_are_lockstep_exact(fmt):
+    ref, port = _pair(fmt)
     fails = [f for f in (first_divergence(ref, port, s) for s in range(N_BATTLES)) if f]
     assert not fails, f"{len(fails)}/{N_BATTLES} battles diverged; first: {fails[0]}"
