@@ -45,12 +45,14 @@ def W(m, new, old):
 
 def put(x, idx, v, m):
     """``x`` with ``x[idx] = v`` where ``m`` holds; ``idx`` indexes leading axes (ints or traced
-    scalars). A dynamic_update_slice: ``.at[].set`` lowers to a scatter per write (~700 of them)."""
-    cur = x[idx]
-    new = jnp.where(m, jnp.asarray(v).astype(x.dtype), cur)
-    new = jnp.broadcast_to(new, cur.shape).reshape((1,) * len(idx) + cur.shape)
-    starts = [jnp.asarray(i, I32) for i in idx] + [jnp.zeros((), I32)] * (x.ndim - len(idx))
-    return jax.lax.dynamic_update_slice(x, new, starts)
+    scalars). A select against an index mask: a dynamic_update_slice would become a scatter under
+    vmap (hundreds of them, each a serial loop on CPU), and the state arrays are small."""
+    mask = jnp.asarray(m, bool)
+    for ax, i in enumerate(idx):
+        shape = [1] * x.ndim
+        shape[ax] = x.shape[ax]
+        mask = mask & (jnp.arange(x.shape[ax], dtype=I32).reshape(shape) == jnp.asarray(i, I32))
+    return jnp.where(mask, jnp.asarray(v).astype(x.dtype), x)
 
 
 def flip(st):

@@ -10,6 +10,7 @@ engine evaluates every potential draw site (keeping it only when its condition h
 """
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -98,8 +99,10 @@ def _bswap(w):
 
 
 def _sodium_next(s):
-    blk = _chacha_block(s)
-    return jnp.stack(blk[:8], axis=-1), _bswap(blk[8])  # bytes 32..35 read big-endian
+    # The block is materialised (a barrier) before it is sliced: fused into its consumers, XLA
+    # CPU (jaxlib 0.10) emits a loop that never finishes once the key has a batch axis.
+    blk = jax.lax.optimization_barrier(jnp.stack(_chacha_block(s), axis=-1))
+    return blk[..., :8], _bswap(blk[..., 8])  # bytes 32..35 read big-endian
 
 
 def next_u32(kind: int, s):
