@@ -18,6 +18,9 @@ import numpy as np
 from equiv import Adapter, AdapterError, Step, Trajectory
 
 _ROOT = Path(__file__).resolve().parents[1]
+# the volatiles the engine implements: every one the pool's moves and mechanics can cause
+MODELLED_VOLATILES = ("confusion", "flinch", "mustrecharge", "twoturnmove", "reflect", "lightscreen",
+                      "focusenergy", "residualdmg", "substitute")
 
 
 class PokeJax(Adapter):
@@ -103,7 +106,15 @@ class PokeJax(Adapter):
     def set_state(self, state: dict) -> None:
         from ported_envs.pokejax.env import to_jnp
         from suites.pokemon import schema
-        self._st = to_jnp(schema.STATE.coerce(state, "pokejax.set_state input"))
+        state = schema.STATE.coerce(state, "pokejax.set_state input")
+        off = sorted({schema.VOLATILES[v] for v in np.flatnonzero(np.asarray(state["volatiles"]).any(axis=0))}
+                     - set(MODELLED_VOLATILES))
+        if off:
+            raise AdapterError(f"pokejax: the state has the volatiles {off}, which no move of the gen-1 "
+                               f"random-battle pool causes and pokejax does not model (it models "
+                               f"{list(MODELLED_VOLATILES)}); see ported_envs/pokejax/README.md, scope",
+                               adapter="pokejax")
+        self._st = to_jnp(state)
 
     # --- batched paths: vmap over battles, lax.scan over steps (one compile per batch bucket) ---
     def _player(self, policy: str | None, record_states: bool):

@@ -78,12 +78,24 @@ PROPERTIES = [
              "a state reached by uniform random play on the reference, then one legal joint action"),
     Property("perturbed_transition", properties.perturbed,
              "a played state with a fresh PRNG key and changed HP/sleep/confusion counters, one legal joint action"),
+    Property("move_effect", properties.move_effect,
+             "both active Pokemon given any move of the random-battle pool (sensible PP), each used when legal"),
+    Property("status", properties.status,
+             "a member given par/brn/psn/tox/slp/frz (counters, gen-1 stat drops in modified_stats); "
+             "a bench member is usually switched in"),
+    Property("volatile", properties.volatile,
+             "an active Pokemon given 1-3 of confusion, Substitute, Reflect, Light Screen, Recharge, "
+             "Focus Energy with consistent counters"),
+    Property("boosts", properties.boosts,
+             "both active Pokemon at stat stages -6..6, modified stats and speed recomputed the gen-1 way"),
+    Property("crit_and_accuracy", properties.crit_and_accuracy,
+             "fresh PRNG key, accuracy/evasion stages, Focus Energy, high-crit or inaccurate pool moves"),
 ]
 
 TIERS = {
     "quick": Tier(l1_examples=30, lockstep_episodes=5, stat_episodes=150, max_steps=3000,
                   policies=("random",), l3_variants=("customgame",)),
-    "standard": Tier(l1_examples=120, lockstep_episodes=60, stat_episodes=300, max_steps=3000),
+    "standard": Tier(l1_examples=120, lockstep_episodes=100, stat_episodes=300, max_steps=3000),
     "deep": Tier(l1_examples=1000, lockstep_episodes=1000, stat_episodes=1000, max_steps=3000),
 }
 

@@ -1,11 +1,15 @@
 """Throughput of a pokemon pair, side by side from one run: random-vs-random gen-1 battles.
 
     equiv bench reference=ts_showdown ported=X [--battles 60] [--processes 1,2] [--format gen1customgame]
+        [--batches 1,256,4096,16384] [--scan-steps 64]
     python -m suites.pokemon.bench [same options]
 
 Each row plays the same battles (seeds 0..N-1) under the uniform random policy through the
 adapter's ``rollouts`` (the reference spreads them over a pool of Node processes) and reports
 decision steps per second, wall-clock and per CPU-second of this process and its children.
+A port with a batched engine (a ``batch_rate(format, batch, steps)`` static method, e.g.
+pokejax) also gets one row per batch size: that many battles stepped together in one compiled
+scan, compile time apart, as a multiple of Showdown's single-process in-Node rate.
 """
 from __future__ import annotations
 
@@ -20,6 +24,8 @@ def _parse(args):
     p.add_argument("--battles", type=int, default=60)
     p.add_argument("--processes", default="1,2", help="reference pool sizes to time (comma-separated)")
     p.add_argument("--format", default="gen1customgame")
+    p.add_argument("--batches", default="1,256,4096,16384", help="batch sizes for a batched port ('' = none)")
+    p.add_argument("--scan-steps", type=int, default=64, help="decisions per battle in each timed scan")
     return p.parse_args(list(args or []))
 
 
@@ -67,6 +73,17 @@ def main(args=None, reference_cls=None, ported_cls=None) -> list[dict]:
         base = rows[0]["steps_per_s"]
         print(f"  {ported_cls.__name__:<34}{r['steps']:>8}{r['steps_per_s']:>10.0f}{r['steps_per_cpu_s']:>13.0f}"
               f"   ({r['steps_per_s'] / base:.2f}x the 1-process reference)")
+        batch_rate = getattr(ported_cls, "batch_rate", None)
+        if batch_rate is not None and opts.batches:
+            single = rows[0]["steps_per_s"]  # Showdown in one Node process, no bridge
+            print(f"  {ported_cls.__name__} batched (random play, one lax.scan of {opts.scan_steps} decisions; "
+                  f"x = multiple of the in-Node single-process rate {single:.0f}/s)")
+            print(f"  {'batch':>8}{'steps':>10}{'steps/s':>12}{'x Showdown':>12}{'compile s':>11}")
+            for b in [int(x) for x in opts.batches.split(",")]:
+                r = batch_rate(opts.format, b, opts.scan_steps)
+                rows.append({"side": "ported-batched", **r})
+                print(f"  {b:>8}{r['steps']:>10}{r['steps_per_s']:>12.0f}{r['steps_per_s'] / single:>12.1f}"
+                      f"{r['compile_s']:>11.1f}   ({r['device']})")
     return rows
 
 

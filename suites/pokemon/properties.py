@@ -6,11 +6,13 @@ Hypothesis picks a battle, a step and the actions, and shrinks toward the first 
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from hypothesis import strategies as st
 
 from equiv import Case, Discrete
-from suites.pokemon.schema import N_ACTIONS, VOLATILE_INDEX
+from suites.pokemon.schema import N_ACTIONS, STATUSES, VOLATILE_INDEX, load_data
 
 BANK_BATTLES = 12
 BANK_MAX_STEPS = 400
@@ -87,5 +89,286 @@ def perturbed(reference, variant: str):
                 s["vol_confusion_time"][side] = draw(st.integers(1, 5))
         picks = draw(st.tuples(st.integers(0, N_ACTIONS - 1), st.integers(0, N_ACTIONS - 1)))
         return Case(s, _pick(legal, picks), note=f"bank battle {b} step {t}, perturbed")
+
+    return case()
+
+
+# --- per-mechanic properties: a bank state with a targeted situation injected -----------------
+#
+# Each strategy starts from a bank state where both players choose a move (the common decision
+# point), writes one situation into it (a move, a status, volatiles, boost stages, accuracy
+# stages), and hands the result to the reference once (set_state). The state Showdown reads back
+# is the case's state (the request flags Showdown derives, e.g. ``trapped`` under Recharge,
+# included), and its legal mask picks the action, preferring the one that exercises the mechanic.
+# One bridge round trip per example on top of the comparison's own.
+
+STATUS_CODES = {name: code for code, name in enumerate(STATUSES)}
+MOVE_STATUSES = ("brn", "par", "slp", "frz", "psn", "tox")
+INJECTED_VOLATILES = ("confusion", "substitute", "reflect", "lightscreen", "mustrecharge", "focusenergy")
+_RAISE = (1, 1.5, 2, 2.5, 3, 3.5, 4)            # Showdown's gen-1 boost multipliers (boostBy)
+_LOWER = (100, 66, 50, 40, 33, 28, 25)          # ... and its percentages for negative stages
+_pool_moves: dict = {}
+
+
+def pool_moves() -> dict[int, int]:
+    """Every move of the exported random-battle team pool: move id -> the maxpp the pool gives it."""
+    if not _pool_moves:
+        for team in load_data()["team_pool"]:
+            for member in team:
+                for m, maxpp in zip(member["moves"], member["maxpp"]):
+                    _pool_moves.setdefault(int(m), int(maxpp))
+    return dict(sorted(_pool_moves.items()))
+
+
+def _decision_points(bank) -> list[tuple[int, int]]:
+    """(battle, step) of bank states where both players may pick one of their moves."""
+    return [(b, t) for b, states in enumerate(bank) for t, (s, legal) in enumerate(states)
+            if not s["ended"] and (s["request"] == 1).all() and legal[:, :4].any(axis=1).all()]
+
+
+def _modify(value: int, factor: float) -> int:
+    """Gen-1 modifyStat: floor, at least 1."""
+    return max(1, math.floor(value * factor))
+
+
+def gen1_modified_stats(stored, boosts, status: int) -> np.ndarray:
+    """Modified stats the way Showdown's gen-1 boostBy builds them from the stored stats (stage
+    multiplier, floor, >= 1, raised stats capped at 999), then the par (1/4 speed) / brn (1/2
+    attack) drop, as on a switch-in or a status landing after the boosts."""
+    out = []
+    for i in range(5):
+        b = int(boosts[i])
+        v = _modify(int(stored[i]), _RAISE[b]) if b >= 0 else _modify(int(stored[i]), _LOWER[-b] / 100)
+        out.append(min(v, 999) if b > 0 else v)
+    if status == STATUS_CODES["par"]:
+        out[4] = _modify(out[4], 0.25)
+    if status == STATUS_CODES["brn"]:
+        out[0] = _modify(out[0], 0.5)
+    return np.asarray(out, np.int16)
+
+
+def _restat(s: dict, side: int, slot: int) -> None:
+    """Recompute a member's modified stats (and an active one's cached speed) from its state."""
+    boosts = s["boosts"][side, slot] if slot == 0 else np.zeros(7, np.int8)
+    s["modified_stats"][side, slot] = gen1_modified_stats(s["stored_stats"][side, slot], boosts,
+                                                          int(s["status"][side, slot]))
+    if slot == 0:
+        s["speed"][side, 0] = s["modified_stats"][side, 0, 4]
+
+
+def _settle(reference, state: dict) -> tuple[dict, np.ndarray]:
+    """Inject into the reference; the state it reads back (derived request flags included) and
+    the legal mask of that state."""
+    reference.set_state(state)
+    return reference.get_state(), np.asarray(reference.legal_actions(), bool)
+
+
+def _choose(legal: np.ndarray, prefer, picks) -> np.ndarray:
+    """Per player: the preferred action when it is legal, else a legal one chosen by ``picks``."""
+    fallback = _pick(legal, picks)
+    return np.asarray([p if p is not None and legal[i, p] else fallback[i] for i, p in enumerate(prefer)],
+                      np.int64)
+
+
+class _Spread:
+    """Indices spread over the examples. Hypothesis mostly varies the later draws of an example
+    and keeps its earlier ones, so plain ``integers(0, n-1)`` draws for the bank state and the
+    injected move repeat a lot (12 distinct bank states in 30 examples); each index here adds
+    a salt drawn first (26 distinct moves out of 60 picks in 30 examples instead of 16-20).
+    Shrinking still goes to salt 0 and index 0."""
+
+    def __init__(self, draw):
+        self.draw, self.salt = draw, draw(st.integers(0, 2**62))
+
+    def index(self, n: int) -> int:
+        i = (self.salt + self.draw(st.integers(0, n - 1))) % n
+        self.salt //= n
+        return i
+
+
+def _bank_state(spread, bank, points):
+    b, t = points[spread.index(len(points))]
+    return b, t, {k: v.copy() for k, v in bank[b][t][0].items()}
+
+
+_PICKS = st.tuples(st.integers(0, N_ACTIONS - 1), st.integers(0, N_ACTIONS - 1))
+
+
+def _put_move(s: dict, side: int, slot: int, move: int, pp: int) -> int:
+    """Give the active Pokemon of ``side`` ``move`` in ``slot`` (its own slot if it knows the move
+    already; the next free slot if ``slot`` is past its last move). Returns the slot used."""
+    ids = list(s["move_id"][side, 0])
+    used = [i for i, m in enumerate(ids) if m]
+    slot = ids.index(move) if move in ids else min(slot, len(used))
+    transformed = bool(s["transformed"][side, 0])
+    maxpp = 5 if transformed else pool_moves()[move]  # Transform copies moves with 5 PP
+    s["move_id"][side, 0, slot] = move
+    s["move_pp"][side, 0, slot] = min(pp, maxpp)
+    s["move_maxpp"][side, 0, slot] = maxpp
+    if not transformed and not s["move_virtual"][side, 0, slot]:
+        s["base_move_id"][side, 0, slot] = move
+        s["base_move_pp"][side, 0, slot] = min(pp, maxpp)
+        s["base_move_maxpp"][side, 0, slot] = maxpp
+    disable = VOLATILE_INDEX["disable"]
+    if s["volatiles"][side, disable] and s["vol_disable_slot"][side] == slot:
+        s["vol_disable_move"][side] = move
+    return slot
+
+
+def move_effect(reference, variant: str):
+    """Both active Pokemon get a move of the random-battle pool (any of its moves, sensible PP) in
+    one of their slots, and each player uses that move when it is legal."""
+    bank = _bank(reference, variant)
+    points = _decision_points(bank)
+    moves = pool_moves()
+    names = {m: load_data()["moves"][m]["id"] for m in moves}
+
+    @st.composite
+    def case(draw):
+        spread = _Spread(draw)
+        b, t, s = _bank_state(spread, bank, points)
+        prefer, used = [], []
+        for side in range(2):
+            move = list(moves)[spread.index(len(moves))]
+            slot = _put_move(s, side, draw(st.integers(0, 3)), move, draw(st.integers(1, moves[move])))
+            prefer.append(slot)
+            used.append(names[move])
+        s, legal = _settle(reference, s)
+        action = _choose(legal, prefer, draw(_PICKS))
+        return Case(s, action, note=f"bank battle {b} step {t}; moves p1 {used[0]}, p2 {used[1]}")
+
+    return case()
+
+
+def status(reference, variant: str):
+    """A member of one side (the active one, or one on the bench that its player then switches
+    in) gets par/brn/psn/tox/slp/frz with consistent counters and the gen-1 stat drop baked into
+    its modified stats."""
+    bank = _bank(reference, variant)
+    points = _decision_points(bank)
+
+    @st.composite
+    def case(draw):
+        spread = _Spread(draw)
+        b, t, s = _bank_state(spread, bank, points)
+        side = draw(st.integers(0, 1))
+        standing = [j for j in range(6) if s["species"][side, j] and not s["fainted"][side, j] and s["hp"][side, j] > 0]
+        slot = standing[0] if draw(st.integers(0, 2)) else draw(st.sampled_from(standing))
+        name = draw(st.sampled_from(MOVE_STATUSES))
+        s["status"][side, slot] = STATUS_CODES[name]
+        s["status_time"][side, slot] = s["status_start_time"][side, slot] = s["status_stage"][side, slot] = 0
+        s["status_source"][side, slot] = 2
+        if name == "slp":
+            if draw(st.booleans()):  # Rest: two turns, self-inflicted
+                s["status_source"][side, slot] = 1
+                s["status_start_time"][side, slot] = 2
+                s["status_time"][side, slot] = draw(st.integers(1, 2))
+            else:
+                s["status_start_time"][side, slot] = draw(st.integers(1, 7))
+                s["status_time"][side, slot] = draw(st.integers(1, int(s["status_start_time"][side, slot])))
+        residual = VOLATILE_INDEX["residualdmg"]
+        if slot == 0 and name == "tox":  # gen-1 Toxic: the status plus the residualdmg counter
+            s["volatiles"][side, residual] = True
+            s["vol_residual_counter"][side] = draw(st.integers(0, 15))
+        _restat(s, side, slot)
+        s, legal = _settle(reference, s)
+        prefer = [None, None]
+        if slot > 0 and draw(st.integers(0, 3)):
+            prefer[side] = 4 + slot
+        action = _choose(legal, prefer, draw(_PICKS))
+        return Case(s, action, note=f"bank battle {b} step {t}; p{side + 1} slot {slot} {name}")
+
+    return case()
+
+
+def volatile(reference, variant: str, names=None):
+    """The active Pokemon of one side gets one to three volatiles with consistent counters:
+    confusion (turns left), Substitute (its HP), Reflect, Light Screen, Recharge, Focus Energy
+    (``names`` picks another set: Leech Seed, Mist, Disable with its slot and turns)."""
+    names = names or INJECTED_VOLATILES
+    bank = _bank(reference, variant)
+    points = _decision_points(bank)
+
+    @st.composite
+    def case(draw):
+        spread = _Spread(draw)
+        b, t, s = _bank_state(spread, bank, points)
+        side = draw(st.integers(0, 1))
+        chosen = sorted(draw(st.sets(st.sampled_from(names), min_size=1, max_size=min(3, len(names)))),
+                        key=names.index)
+        for name in chosen:
+            v = VOLATILE_INDEX[name]
+            s["volatiles"][side, v] = True
+            s["vol_duration"][side, v] = 0
+            if name == "confusion":
+                s["vol_confusion_time"][side] = draw(st.integers(1, 5))
+            elif name == "substitute":
+                s["vol_substitute_hp"][side] = draw(st.integers(1, int(s["maxhp"][side, 0]) // 4 + 1))
+            elif name == "disable":
+                usable = [i for i in range(4) if s["move_id"][side, 0, i] and s["move_pp"][side, 0, i] > 0]
+                k = draw(st.sampled_from(usable))
+                s["move_disabled"][side, 0, k] = True
+                s["vol_disable_slot"][side] = k
+                s["vol_disable_move"][side] = s["move_id"][side, 0, k]
+                s["vol_disable_time"][side] = draw(st.integers(1, 8))
+        s, legal = _settle(reference, s)
+        action = _choose(legal, [None, None], draw(_PICKS))
+        return Case(s, action, note=f"bank battle {b} step {t}; p{side + 1} {'+'.join(chosen)}")
+
+    return case()
+
+
+def boosts(reference, variant: str):
+    """Both active Pokemon get stat stages -6..6 (Special one stage for spa and spd), modified
+    stats and action-order speed recomputed the gen-1 way."""
+    bank = _bank(reference, variant)
+    points = _decision_points(bank)
+    stage = st.integers(-6, 6)
+
+    @st.composite
+    def case(draw):
+        spread = _Spread(draw)
+        b, t, s = _bank_state(spread, bank, points)
+        for side in range(2):
+            atk, dfn, spc, spe, acc, eva = (draw(stage) for _ in range(6))
+            s["boosts"][side, 0] = [atk, dfn, spc, spc, spe, acc, eva]
+            _restat(s, side, 0)
+        s, legal = _settle(reference, s)
+        action = _choose(legal, [None, None], draw(_PICKS))
+        return Case(s, action, note=f"bank battle {b} step {t}; boosts {s['boosts'][:, 0].tolist()}")
+
+    return case()
+
+
+HIGH_CRIT_OR_INACCURATE = ("slash", "razorleaf", "crabhammer", "thunder", "blizzard", "fireblast", "hydropump",
+                           "megakick", "highjumpkick", "hypnosis", "sing", "lovelykiss", "glare", "stunspore",
+                           "confuseray", "sandattack", "smokescreen", "rockslide", "skyattack", "explosion")
+
+
+def crit_and_accuracy(reference, variant: str):
+    """A fresh PRNG key, accuracy/evasion stages -6..6 for both active Pokemon, sometimes Focus
+    Energy, and one side using a high-crit or inaccurate move of the pool (Slash, Thunder,
+    Hypnosis, Sand Attack...): crit, accuracy and 1/256-miss rolls land on new draws."""
+    bank = _bank(reference, variant)
+    points = _decision_points(bank)
+    ids = {m["id"]: i for i, m in enumerate(load_data()["moves"]) if m}
+    moves = [ids[name] for name in HIGH_CRIT_OR_INACCURATE if ids.get(name) in pool_moves()]
+
+    @st.composite
+    def case(draw):
+        spread = _Spread(draw)
+        b, t, s = _bank_state(spread, bank, points)
+        s["prng"] = np.asarray(draw(st.lists(st.integers(0, 2**32 - 1), min_size=8, max_size=8)), np.uint32)
+        prefer = [None, None]
+        for side in range(2):
+            s["boosts"][side, 0, 5] = draw(st.integers(-6, 6))
+            s["boosts"][side, 0, 6] = draw(st.integers(-6, 6))
+            if draw(st.integers(0, 3)) == 0:
+                s["volatiles"][side, VOLATILE_INDEX["focusenergy"]] = True
+            if draw(st.booleans()):
+                prefer[side] = _put_move(s, side, draw(st.integers(0, 3)), moves[spread.index(len(moves))], 64)
+        s, legal = _settle(reference, s)
+        action = _choose(legal, prefer, draw(_PICKS))
+        return Case(s, action, note=f"bank battle {b} step {t}; acc/eva {s['boosts'][:, 0, 5:].tolist()}")
 
     return case()

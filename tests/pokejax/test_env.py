@@ -40,3 +40,15 @@ def test_unsupported_format_and_missing_seed_are_named():
     env = _starts()
     with pytest.raises(ValueError, match="initial states exist"):
         env.initial_state(10**9)
+
+
+def test_a_state_with_volatiles_outside_the_pool_is_refused_by_name():
+    from adapters.pokejax import PokeJax
+    from equiv import AdapterError
+    from ported_envs.pokejax.env import to_numpy
+    env = _starts()
+    st = to_numpy(env.initial_state(0))
+    st["volatiles"][0, schema.VOLATILE_INDEX["leechseed"]] = True
+    port = PokeJax(format="gen1customgame")
+    with pytest.raises(AdapterError, match=r"volatiles \['leechseed'\].*does not model"):
+        port.set_state(st)
