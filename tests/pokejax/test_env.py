@@ -47,7 +47,7 @@ def test_a_state_with_volatiles_outside_the_pool_is_refused_by_name():
     from equiv import AdapterError
     from ported_envs.pokejax.env import to_numpy
     env = _starts()
-    st = to_numpy(env.initial_state(0))
+    st = {k: v.copy() for k, v in to_numpy(env.initial_state(0)).items()}
     st["volatiles"][0, schema.VOLATILE_INDEX["leechseed"]] = True
     port = PokeJax(format="gen1customgame")
     with pytest.raises(AdapterError, match=r"volatiles \['leechseed'\].*does not model"):
