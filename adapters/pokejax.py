@@ -20,7 +20,7 @@ from equiv import Adapter, AdapterError, Step, Trajectory
 _ROOT = Path(__file__).resolve().parents[1]
 # the volatiles the engine implements: every one the pool's moves and mechanics can cause
 MODELLED_VOLATILES = ("confusion", "flinch", "mustrecharge", "twoturnmove", "reflect", "lightscreen",
-                      "focusenergy", "residualdmg", "substitute")
+                      "focusenergy", "substitute")
 
 
 class PokeJax(Adapter):
@@ -114,6 +114,10 @@ class PokeJax(Adapter):
                                f"random-battle pool causes and pokejax does not model (it models "
                                f"{list(MODELLED_VOLATILES)}); see ported_envs/pokejax/README.md, scope",
                                adapter="pokejax")
+        if (np.asarray(state["status"]) == schema.STATUSES.index("tox")).any():
+            raise AdapterError("pokejax: the state has a badly poisoned (tox) Pokemon; only Toxic causes it in "
+                               "gen 1, no move of the random-battle pool is Toxic, and pokejax does not model "
+                               "its counter; see ported_envs/pokejax/README.md, scope", adapter="pokejax")
         self._st = to_jnp(state)
 
     # --- batched paths: vmap over battles, lax.scan over steps (one compile per batch bucket) ---

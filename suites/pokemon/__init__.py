@@ -81,7 +81,7 @@ PROPERTIES = [
     Property("move_effect", properties.move_effect,
              "both active Pokemon given any move of the random-battle pool (sensible PP), each used when legal"),
     Property("status", properties.status,
-             "a member given par/brn/psn/tox/slp/frz (counters, gen-1 stat drops in modified_stats); "
+             "a member given par/brn/psn/slp/frz (counters, gen-1 stat drops in modified_stats); "
              "a bench member is usually switched in"),
     Property("volatile", properties.volatile,
              "an active Pokemon given 1-3 of confusion, Substitute, Reflect, Light Screen, Recharge, "

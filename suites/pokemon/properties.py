@@ -103,7 +103,8 @@ def perturbed(reference, variant: str):
 # One bridge round trip per example on top of the comparison's own.
 
 STATUS_CODES = {name: code for code, name in enumerate(STATUSES)}
-MOVE_STATUSES = ("brn", "par", "slp", "frz", "psn", "tox")
+# tox is left out: only Toxic inflicts it in gen 1, and no move of the random-battle pool is Toxic
+MOVE_STATUSES = ("brn", "par", "slp", "frz", "psn")
 INJECTED_VOLATILES = ("confusion", "substitute", "reflect", "lightscreen", "mustrecharge", "focusenergy")
 _RAISE = (1, 1.5, 2, 2.5, 3, 3.5, 4)            # Showdown's gen-1 boost multipliers (boostBy)
 _LOWER = (100, 66, 50, 40, 33, 28, 25)          # ... and its percentages for negative stages
@@ -242,7 +243,7 @@ def move_effect(reference, variant: str):
 
 def status(reference, variant: str):
     """A member of one side (the active one, or one on the bench that its player then switches
-    in) gets par/brn/psn/tox/slp/frz with consistent counters and the gen-1 stat drop baked into
+    in) gets par/brn/psn/slp/frz with consistent counters and the gen-1 stat drop baked into
     its modified stats."""
     bank = _bank(reference, variant)
     points = _decision_points(bank)
@@ -266,10 +267,6 @@ def status(reference, variant: str):
             else:
                 s["status_start_time"][side, slot] = draw(st.integers(1, 7))
                 s["status_time"][side, slot] = draw(st.integers(1, int(s["status_start_time"][side, slot])))
-        residual = VOLATILE_INDEX["residualdmg"]
-        if slot == 0 and name == "tox":  # gen-1 Toxic: the status plus the residualdmg counter
-            s["volatiles"][side, residual] = True
-            s["vol_residual_counter"][side] = draw(st.integers(0, 15))
         _restat(s, side, slot)
         s, legal = _settle(reference, s)
         prefer = [None, None]
