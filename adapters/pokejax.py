@@ -234,6 +234,7 @@ class PokeJax(Adapter):
         """Play ``actions`` from a seed or a state with the draw tape on: per step
         ``{"draws": [[lo, hi, value], ...], "seed_after": "sodium,<key hex>"}``, the form
         ``ts_showdown.replay_tape`` checks draw by draw (suites/pokemon ``explain``)."""
+        from ported_envs.pokejax.prng import format_seed
         rec = PokeJax(format=self.config["format"], max_turns=self.max_turns, prng=self.config["prng"], debug=True)
         if isinstance(start, dict):
             rec.set_state(start)
@@ -242,8 +243,7 @@ class PokeJax(Adapter):
         tape = []
         for a in actions:
             out = rec.step(a)
-            words = np.asarray(rec._st["prng"], np.uint32)
-            tape.append({"draws": out.info["tape"], "seed_after": "sodium," + words.astype("<u4").tobytes().hex()})
+            tape.append({"draws": out.info["tape"], "seed_after": format_seed(rec.env.kind, rec._st["prng"])})
             if out.terminated or out.truncated:
                 break
         return tape

@@ -210,9 +210,6 @@ def _put_move(s: dict, side: int, slot: int, move: int, pp: int) -> int:
         s["base_move_id"][side, 0, slot] = move
         s["base_move_pp"][side, 0, slot] = min(pp, maxpp)
         s["base_move_maxpp"][side, 0, slot] = maxpp
-    disable = VOLATILE_INDEX["disable"]
-    if s["volatiles"][side, disable] and s["vol_disable_slot"][side] == slot:
-        s["vol_disable_move"][side] = move
     return slot
 
 
@@ -278,11 +275,10 @@ def status(reference, variant: str):
     return case()
 
 
-def volatile(reference, variant: str, names=None):
+def volatile(reference, variant: str):
     """The active Pokemon of one side gets one to three volatiles with consistent counters:
-    confusion (turns left), Substitute (its HP), Reflect, Light Screen, Recharge, Focus Energy
-    (``names`` picks another set: Leech Seed, Mist, Disable with its slot and turns)."""
-    names = names or INJECTED_VOLATILES
+    confusion (turns left), Substitute (its HP), Reflect, Light Screen, Recharge, Focus Energy."""
+    names = INJECTED_VOLATILES
     bank = _bank(reference, variant)
     points = _decision_points(bank)
 
@@ -301,13 +297,6 @@ def volatile(reference, variant: str, names=None):
                 s["vol_confusion_time"][side] = draw(st.integers(1, 5))
             elif name == "substitute":
                 s["vol_substitute_hp"][side] = draw(st.integers(1, int(s["maxhp"][side, 0]) // 4 + 1))
-            elif name == "disable":
-                usable = [i for i in range(4) if s["move_id"][side, 0, i] and s["move_pp"][side, 0, i] > 0]
-                k = draw(st.sampled_from(usable))
-                s["move_disabled"][side, 0, k] = True
-                s["vol_disable_slot"][side] = k
-                s["vol_disable_move"][side] = s["move_id"][side, 0, k]
-                s["vol_disable_time"][side] = draw(st.integers(1, 8))
         s, legal = _settle(reference, s)
         action = _choose(legal, [None, None], draw(_PICKS))
         return Case(s, action, note=f"bank battle {b} step {t}; p{side + 1} {'+'.join(chosen)}")
