@@ -45,14 +45,25 @@ def W(m, new, old):
 
 def put(x, idx, v, m):
     """``x`` with ``x[idx] = v`` where ``m`` holds; ``idx`` indexes leading axes (ints or traced
-    scalars). A select against an index mask: a dynamic_update_slice would become a scatter under
-    vmap (hundreds of them, each a serial loop on CPU), and the state arrays are small."""
+    scalars). The leading run of static (Python int) indices is written with a dynamic_update_slice
+    at constant offsets: it stays one in-place slice write under vmap, and the select (with the
+    computation of ``v`` and ``m`` fused into it) runs over that slice only, not the whole array.
+    Traced indices become a select against an index mask within the slice (a traced-offset
+    dynamic_update_slice would become a scatter under vmap, a serial loop on CPU)."""
+    static = 0
+    while static < len(idx) and isinstance(idx[static], (int, np.integer)):
+        static += 1
+    lead = tuple(int(i) for i in idx[:static])
+    sub = x[lead] if lead else x
     mask = jnp.asarray(m, bool)
-    for ax, i in enumerate(idx):
-        shape = [1] * x.ndim
-        shape[ax] = x.shape[ax]
-        mask = mask & (jnp.arange(x.shape[ax], dtype=I32).reshape(shape) == jnp.asarray(i, I32))
-    return jnp.where(mask, jnp.asarray(v).astype(x.dtype), x)
+    for ax, i in enumerate(idx[static:]):
+        shape = [1] * sub.ndim
+        shape[ax] = sub.shape[ax]
+        mask = mask & (jnp.arange(sub.shape[ax], dtype=I32).reshape(shape) == jnp.asarray(i, I32))
+    new = jnp.where(mask, jnp.asarray(v).astype(x.dtype), sub)
+    if not lead:
+        return new
+    return jax.lax.dynamic_update_slice(x, new.reshape((1,) * static + new.shape), lead + (0,) * (x.ndim - static))
 
 
 def flip(st):
