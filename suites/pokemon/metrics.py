@@ -40,18 +40,25 @@ def _series(traj, sl):
     return np.asarray(traj.outputs["obs"])[:, sl].reshape(traj.length, SIDES, TEAM)
 
 
-def damage_events(traj) -> float:
-    """Steps x Pokemon whose HP went down (hits, recoil, poison, Struggle...), per battle."""
+def _per_turn(traj, events: float) -> float:
+    """A per-battle count as a frequency per turn: counts grow with battle length, and one endless
+    battle (a 1,000-turn stall, which gen 1 allows) would swamp a mean of counts; length is the
+    ``turns`` metric's business."""
+    return events / max(turns(traj), 1.0)
+
+
+def damage_per_turn(traj) -> float:
+    """Steps x Pokemon whose HP went down (hits, recoil, poison, Struggle...), per turn."""
     if traj.length < 2:
         return 0.0
     hp = _series(traj, _HP)
-    return float(np.sum(np.diff(hp, axis=0) < 0))
+    return _per_turn(traj, float(np.sum(np.diff(hp, axis=0) < 0)))
 
 
-def status_events(traj) -> float:
-    """Major statuses inflicted (a Pokemon going from healthy to brn/par/slp/frz/psn/tox), per battle."""
+def status_per_turn(traj) -> float:
+    """Major statuses inflicted (a Pokemon going from healthy to brn/par/slp/frz/psn/tox), per turn."""
     if traj.length < 2:
         return 0.0
     status = _series(traj, _STATUS)
     before, after = status[:-1], status[1:]
-    return float(np.sum((before == 0) & (after >= 1) & (after <= 6)))
+    return _per_turn(traj, float(np.sum((before == 0) & (after >= 1) & (after <= 6))))
