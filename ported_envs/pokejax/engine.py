@@ -1001,8 +1001,10 @@ def clause_randombattle(c, s, code, m, by_self):
 CLAUSES = {"gen1customgame": clause_none, "gen1randombattle": clause_randombattle}
 
 
-def make_step(tab: Tables, kind: int = P.SODIUM, debug: bool = False, format: str = "gen1customgame"):
-    """Build ``step(state, actions) -> (state, tape)`` for one PRNG kind (static)."""
+def make_step(tab: Tables, kind: int = P.SODIUM, debug: bool = False, format: str = "gen1customgame",
+              batched: bool = False):
+    """Build ``step(state, actions) -> (state, tape)`` for one PRNG kind (static); ``batched`` builds
+    the form meant to run under ``vmap`` (turn and forced switch both computed, then selected)."""
 
     def step(st, actions):
         """One decision step; returns (state, info) with info = (tape rows, tape length, overflow)."""
@@ -1021,7 +1023,14 @@ def make_step(tab: Tables, kind: int = P.SODIUM, debug: bool = False, format: st
                 return c.st, (c.tape if debug else None), over
             return go
 
-        st2, tape2, over = jax.lax.cond(is_turn, run(turn), run(forced_switch), None)
+        if batched:
+            # Both kinds of step are computed and one selected: what vmap makes of a lax.cond on a
+            # per-battle predicate anyway, without the batched cond's broadcast of every table the
+            # branches close over to the batch size (a copy per battle per step).
+            outs = [run(turn)(None), run(forced_switch)(None)]
+            st2, tape2, over = jax.tree.map(lambda t, f: jnp.where(is_turn, t, f), *outs)
+        else:
+            st2, tape2, over = jax.lax.cond(is_turn, run(turn), run(forced_switch), None)
         st2 = jax.tree.map(lambda new, old: jnp.where(live, new, old), st2, st)
         return st2, (tape2, over & live)
 

@@ -82,8 +82,9 @@ class PokeJaxEnv:
         self.format, self.kind = format, prng.KINDS[prng_kind]
         use_compile_cache()
         self.tables = tables.build(schema.load_data())
-        self._step = engine.make_step(self.tables, self.kind, debug=debug, format=format)
-        self.step = jax.jit(self._step)
+        self.step = jax.jit(engine.make_step(self.tables, self.kind, debug=debug, format=format))
+        # the unjitted form make_play vmaps (batched replays, rollouts, the benchmark)
+        self.step_for_vmap = engine.make_step(self.tables, self.kind, debug=debug, format=format, batched=True)
         self.legal = jax.jit(legal_mask)
         self._starts = None
 
