@@ -126,7 +126,7 @@ class PokeJax(Adapter):
         key = (policy, bool(record_states))
         cache = self.__dict__.setdefault("_players", {})
         if key not in cache:
-            cache[key] = make_play(self.env.step_for_vmap, self.max_turns, bool(record_states), policy)
+            cache[key] = make_play(self.env.step_batch, self.max_turns, bool(record_states), policy)
         return cache[key]
 
     def _starts(self, starts) -> list:

@@ -22,7 +22,7 @@ def batch_rate(format: str, batch: int, steps: int = 64, prng_kind: str = "sodiu
     n = min(batch, len(env.starts()))
     starts = stack_states([env.initial_state(i) for i in range(n)])
     states = jax.tree.map(lambda x: jnp.concatenate([x] * -(-batch // n))[:batch], starts)
-    play = make_play(env.step_for_vmap, 1000, False, "random")
+    play = make_play(env.step_batch, 1000, False, "random")
     keys = jax.random.split(jax.random.PRNGKey(0), steps * batch).reshape(steps, batch, 2)
     t = time.perf_counter()
     jax.block_until_ready(play(states, keys))

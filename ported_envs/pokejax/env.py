@@ -83,8 +83,8 @@ class PokeJaxEnv:
         use_compile_cache()
         self.tables = tables.build(schema.load_data())
         self.step = jax.jit(engine.make_step(self.tables, self.kind, debug=debug, format=format))
-        # the unjitted form make_play vmaps (batched replays, rollouts, the benchmark)
-        self.step_for_vmap = engine.make_step(self.tables, self.kind, debug=debug, format=format, batched=True)
+        # the unjitted batch step make_play scans (batched replays, rollouts, the benchmark)
+        self.step_batch = engine.make_batch_step(self.tables, self.kind, debug=debug, format=format)
         self.legal = jax.jit(legal_mask)
         self._starts = None
 
@@ -111,14 +111,14 @@ POLICIES = ("first", "random")  # the suite policies played natively in JAX
 CHUNK = 64  # steps per compiled scan; longer runs call it again, so T never triggers a recompile
 
 
-def make_play(step_fn, max_turns: int, record_states: bool, policy: str | None):
-    """A jitted ``play(states, actions_or_keys) -> (states, per-step records)`` over a batch.
+def make_play(step_batch, max_turns: int, record_states: bool, policy: str | None):
+    """A jitted ``play(states, actions_or_keys) -> (states, per-step records)`` over a batch, with
+    ``step_batch`` (``PokeJaxEnv.step_batch``) stepping all battles at once.
 
     ``policy=None`` replays given actions (T, B, 2); ``"first"``/``"random"`` choose them in JAX
     (random takes one PRNG key per battle and step: (T, B, 2) uint32). Records per step: actions,
     obs, reward, terminated, truncated, legal mask after the step, whether the action was legal,
     the PRNG-overflow flag, and (``record_states``) the canonical state."""
-    step_b = jax.vmap(step_fn)
     legal_b = jax.vmap(legal_mask)
 
     def choose(mask, x):
@@ -133,7 +133,7 @@ def make_play(step_fn, max_turns: int, record_states: bool, policy: str | None):
         mask = legal_b(st)
         a = choose(mask, x)
         ok = jnp.all(jnp.take_along_axis(mask, a[..., None], axis=-1)[..., 0], axis=-1)
-        nst, (_tape, over) = step_b(st, a)
+        nst, (_tape, over) = step_batch(st, a)
         ended = nst["ended"]
         trunc = ~ended & (nst["turn"] >= max_turns)
         rec = {"actions": a, "obs": jax.vmap(observation)(nst), "reward": jax.vmap(reward)(nst),

@@ -61,3 +61,27 @@ def test_replay_flags_an_illegal_action_and_first_policy_rollouts_end():
         legal = np.concatenate([np.ones((1, 2, schema.N_ACTIONS), bool), tr.outputs["legal"][:-1]])
         first_legal = np.argmax(legal, axis=-1)
         assert np.array_equal(tr.actions[1:], first_legal[1:])
+
+
+@pytest.mark.slow
+def test_a_battle_needing_more_draws_than_the_short_buffer_is_restepped_exactly():
+    """The batch step pre-draws a short PRNG buffer and re-steps the batch with the full one when a
+    battle overflows it. With a 2-draw short buffer (turn 1 alone takes more) the result must equal
+    the default's, step for step; without the re-step the overflow shows."""
+    import jax
+    import jax.numpy as jnp
+    from ported_envs.pokejax import engine
+    from ported_envs.pokejax.env import make_play, stack_states
+    env = _port().env
+    states = stack_states([env.initial_state(s) for s in range(8)])
+    keys = jax.random.split(jax.random.PRNGKey(5), 40 * 8).reshape(40, 8, 2)
+    tiny = engine.make_batch_step(env.tables, env.kind, format=env.format, short=2)
+    runs = [make_play(step, 1000, True, "random")(states, keys) for step in (tiny, env.step_batch)]
+    (_, got), (_, want) = runs
+    assert not np.any(want["overflow"]) and not np.any(got["overflow"])
+    for name in want:
+        for a, b in zip(jax.tree.leaves(got[name]), jax.tree.leaves(want[name])):
+            assert np.array_equal(np.asarray(a), np.asarray(b)), name
+    first_only = jax.jit(jax.vmap(engine.make_step(env.tables, env.kind, format=env.format, batched=True, draws=2)))
+    _, (_, over) = first_only(states, jnp.asarray(np.asarray(want["actions"][0])))
+    assert np.any(np.asarray(over)), "turn 1 should need more than 2 draws (the re-step above was not exercised)"

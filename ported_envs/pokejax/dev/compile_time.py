@@ -29,14 +29,14 @@ def main(argv):
     kind = prng.KINDS[argv[0]] if argv and not argv[0].startswith("-") else prng.SODIUM
     env = PokeJaxEnv("gen1customgame")
     st = env.initial_state(0)
-    step = engine.make_step(env.tables, kind, debug="--debug" in argv)
+    debug = "--debug" in argv
     if "--play" in argv:
         b = int(argv[argv.index("--play") + 1])
-        play = make_play(step, 1000, True, None)
+        play = make_play(engine.make_batch_step(env.tables, kind, debug), 1000, True, None)
         states = stack_states([st] * b)
         timed(f"play batch {b}", lambda s, x: play(s, x), states, jnp.zeros((CHUNK, b, 2), jnp.int32))
     else:
-        timed("step", step, st, jnp.zeros(2, jnp.int32))
+        timed("step", engine.make_step(env.tables, kind, debug), st, jnp.zeros(2, jnp.int32))
 
 
 if __name__ == "__main__":
