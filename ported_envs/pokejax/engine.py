@@ -1046,8 +1046,9 @@ def make_batch_step(tab: Tables, kind: int = P.SODIUM, debug: bool = False, form
                     short: int = DRAWS_SHORT):
     """``step(states, actions)`` over a batch (leading axis): every battle steps with ``short``
     pre-drawn PRNG outputs, and only when one of them needs more is the whole batch stepped again
-    with the full buffer. The predicate is batch-wide, so this is a real branch, not a select vmap would compute
-    both sides of; a result is the same either way, the long buffer extending the short one."""
+    with the full buffer. The predicate is batch-wide, so this is a real branch, not a select vmap
+    would compute both sides of; results are the same either way (the long buffer extends the
+    short one)."""
     first = jax.vmap(make_step(tab, kind, debug, format, batched=True, draws=short))
     full = jax.vmap(make_step(tab, kind, debug, format, batched=True, draws=DRAWS_PER_STEP))
 

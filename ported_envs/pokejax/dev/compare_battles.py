@@ -61,10 +61,9 @@ def batched(battles):
         if fail is None and tr.length != len(b["steps"]):
             fail = f"length {tr.length}, recorded {len(b['steps'])}"
         for k, s in enumerate(b["steps"] if fail is None else []):
-            ref = to_np(s["s"])
-            diffs = [f for f in ref if not np.array_equal(ref[f], tr.states[f][k])]
+            diffs = schema.STATE.compare(to_np(s["s"]), {f: v[k] for f, v in tr.states.items()})
             if diffs:
-                fail = f"step {k} a={s['a']} fields differ: {diffs[:6]}"
+                fail = f"step {k} a={s['a']} fields differ: {[d.field for d in diffs[:6]]}"
                 break
         if fail:
             bad += 1
