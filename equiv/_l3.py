@@ -48,10 +48,14 @@ def lockstep(pair, variant: str, policy_name: str) -> ItemResult:
     for lo in range(0, n, LOCKSTEP_CHUNK):
         chunk = seeds[lo:lo + LOCKSTEP_CHUNK]
         r_trajs = _whole(ref.rollouts(chunk, policy, pair.tier.max_steps, record_states=True), ref)
-        p_trajs = _whole(port.replays(chunk, [t.actions for t in r_trajs], record_states=True), port)
+        # A port that has diverged may then refuse one of the reference's actions and stop: the
+        # divergence before the stop is the finding; a stop with nothing diverged is not evidence.
+        p_trajs = port.replays(chunk, [t.actions for t in r_trajs], record_states=True)
         for seed, rt, pt in zip(chunk, r_trajs, p_trajs):
             steps += rt.length
             div = first_divergence(pair.suite, rt, pt)
+            if pt.interrupted and (div is None or div.step >= pt.length):
+                _whole([pt], port)
             if div is None:
                 continue
             div.seed = seed
@@ -61,9 +65,11 @@ def lockstep(pair, variant: str, policy_name: str) -> ItemResult:
                 return ItemResult("xfailed", f"known difference {entry.id}: {div.headline()}",
                                   divergence=div, ledger=[entry.id])
             done = seeds.index(seed)
+            stop = (f"\nthe port's replay then stopped after {pt.length} steps: {pt.interrupted}"
+                    if pt.interrupted else "")
             return ItemResult("failed", f"episode {done + 1}/{n}: {div.headline()}", divergence=div,
                               message=f"lockstep under policy {policy_name!r}, {done} episode(s) identical "
-                                      f"before this one\n{div.describe()}")
+                                      f"before this one\n{div.describe()}{stop}")
         pair.progress(f"lockstep[{policy_name}] {variant}: {min(lo + LOCKSTEP_CHUNK, n)}/{n} episodes")
     return ItemResult("passed", f"{n} episodes, {steps} steps, identical at every step", examples=n)
 

@@ -1,0 +1,44 @@
+"""Deliberately broken pokejax ports: one game-data rule changed in each, registered as adapters
+for tests/pokejax/test_gate_detects.py. Each mutant is the real engine compiled over altered
+tables, so it is wrong exactly where that rule is used and right everywhere else."""
+from __future__ import annotations
+
+import dataclasses
+
+import jax
+import numpy as np
+
+from adapters.pokejax import PokeJax
+from equiv import register_adapter
+
+# name: (what changed, Tables -> the fields to replace)
+MUTATIONS = {
+    "crit_double_speed": ("crit chance from twice the base Speed (gen 1: base Speed / 2 in 256)",
+                          lambda t: {"base_spe": t.base_spe * 2}),
+    "recoil_third": ("recoil moves lose 1/3 of the damage dealt instead of 1/4",
+                     lambda t: {"m_recoil_den": np.where(t.m_recoil_den == 4, 3, t.m_recoil_den)}),
+    "status_moves_miss": ("primary-status moves (Thunder Wave, Sleep Powder...) never inflict it",
+                          lambda t: {"m_status": np.zeros_like(t.m_status)}),
+}
+
+
+class Mutant(PokeJax):
+    mutation = ""
+
+    def __init__(self, **config):
+        super().__init__(**config)
+        from ported_envs.pokejax import engine
+        env, debug = self.env, bool(self.config.get("debug")) or bool(self.config.get("record_tape"))
+        env.tables = dataclasses.replace(env.tables, **MUTATIONS[self.mutation][1](env.tables))
+        env.step = jax.jit(engine.make_step(env.tables, env.kind, debug=debug, format=env.format))
+        env.step_batch = engine.make_batch_step(env.tables, env.kind, debug=debug, format=env.format)
+
+
+def register(name: str) -> str:
+    """Register mutant ``name`` with equiv as adapter ``pokejax_<name>``; return that name."""
+    cls = type(f"Mutant_{name}", (Mutant,), {"mutation": name, "__doc__": MUTATIONS[name][0],
+                                             "__module__": __name__})
+    globals()[cls.__name__] = cls
+    adapter = f"pokejax_{name}"
+    register_adapter(adapter, f"{__name__}:{cls.__name__}")
+    return adapter
