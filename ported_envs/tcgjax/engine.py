@@ -1,0 +1,565 @@
+"""The TCG Pocket engine in JAX: reset (§5.4) and step (§9.2), branch-free.
+
+Every step runs the same straight-line program whatever the action: each action and card effect
+sets the parameters of a few shared primitives (add Energy at (slot, type, n), the attack-damage
+pipeline over the opponent's 4 slots, one status to apply, one pending choice to push...), selected
+by table lookups on effect codes. So the compiled step does not grow with the card pool, and under
+``vmap`` a batch pays for each primitive once instead of once per card effect.
+
+Within a step, the acting player's rows ("M", mine) and the other player's ("Y", yours) are taken
+out of the [2, ...] fields, changed, and put back; the end-of-step loop of §9.2 (``advance``) then
+works on the turn player.
+"""
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+
+from ported_envs.tcgjax import cards as C
+from ported_envs.tcgjax import prng
+from ported_envs.tcgjax.ops import excl_cumsum, first_true, get, join, onehot, pick, put, remove_at
+from ported_envs.tcgjax.rules import Consts, Rules
+from ported_envs.tcgjax.state import (CHOICE, DECK_SIZE, FIELD_NAMES, HAND_MAX, INFERNO_DANCE, MAIN,
+                                      OPENING_ATTEMPT_CAP, OVER, PLAYER_FIELDS, POINTS_TO_WIN, PROMOTE, R_AFTER_ATTACK,
+                                      R_END_TURN, R_MAIN, R_NEXT_TURN, SABRINA_SWITCH, SETUP, SLOT_EMPTY, SLOT_FIELDS,
+                                      SLOTS, STRETCH_KICK, TELEPORT, TURN_LIMIT, WATER_SHURIKEN)
+
+I32, U32 = jnp.int32, jnp.uint32
+POKEMON, ITEM, SUPPORTER, TOOL = 1, 2, 3, 4
+S_POISON, S_BURN, S_SLEEP, S_PARA, S_CONF = range(5)
+N_PREDRAW = 33  # one step's action draws at most: Confusion coin + 32 flips (a shuffle takes 19)
+SLOT = jnp.arange(SLOTS)
+
+
+def shuffle(a, m, u):
+    """Fisher-Yates of the first ``m`` entries of ``a``, high to low (R-5.3), with the pre-drawn
+    ``u[k]`` for the k-th swap; returns (array, draws used = max(m-1, 0))."""
+    n = a.shape[0]
+    idx = jnp.arange(n)
+
+    def body(k, a):
+        i = m - 1 - k
+        j = prng.below(u[k], i + 1)
+        ai, aj = get(a, i), get(a, j)
+        swapped = jnp.where(idx == i, aj, jnp.where(idx == j, ai, a))
+        return jnp.where(i >= 1, swapped, a)
+
+    return jax.lax.fori_loop(0, n - 1, body, a), jnp.maximum(m - 1, 0)
+
+
+def draw_cards(deck, ds, hand, hs, n):
+    """Draw up to ``n`` cards top-first; stops at an empty deck or a full hand (R-2.1, §8 A7)."""
+    k = jnp.clip(jnp.minimum(n, jnp.minimum(ds, HAND_MAX - hs)), 0)
+    j = jnp.arange(HAND_MAX) - hs                      # hand slot h gets the j-th drawn card
+    src = ds - 1 - j                                   # ... which is deck[ds - 1 - j]
+    drawn = jnp.sum(jnp.where(src[:, None] == jnp.arange(DECK_SIZE), deck[None, :], 0), axis=1)
+    hand = jnp.where((j >= 0) & (j < k), drawn, hand)
+    deck = jnp.where(jnp.arange(DECK_SIZE) >= ds - k, 0, deck)
+    return deck, ds - k, hand, hs + k
+
+
+def apply_status(row, x, when):
+    """R-4.2.2: Asleep, Paralyzed, Confused replace one another; Poison and Burn stack. ``row`` = status[5]."""
+    exclusive = (x >= S_SLEEP) & (jnp.arange(5) >= S_SLEEP)
+    out = jnp.where(exclusive, 0, row)
+    out = jnp.where(jnp.arange(5) == x, 1, out)
+    return jnp.where(when, out, row)
+
+
+class Engine:
+    """``reset``, ``step`` (and, in views.py, mask and observation) for one rule set."""
+
+    def __init__(self, rules: Rules = Rules(), tables: C.Tables | None = None):
+        self.rules = rules
+        self.K = Consts(tables or C.tables())
+
+    # --- card lookups ----------------------------------------------------------------------------
+    def info(self, card):
+        return self.K.card[card]
+
+    def max_hp(self, card, tool):
+        K = self.K
+        cape = K.c(self.info(tool), "trainer") == C.TE["tool_hp"]
+        return K.c(self.info(card), "hp") + jnp.where(cape, K.c(self.info(tool), "tr_amount"), 0)
+
+    # --- reset (§5.4) ----------------------------------------------------------------------------
+    def reset(self, seed, deck_cards, etypes, n_etypes):
+        """The exact §5.4 procedure. ``deck_cards`` int32[2, 20] in canonical order, ``etypes`` int32[2, 3]
+        ascending and 0-padded, ``n_etypes`` int32[2]."""
+        K = self.K
+        key = prng.make_key(seed)
+        first = jnp.where(prng.heads(prng.raw(key, U32(0))), 0, 1).astype(I32)
+        ctr = U32(1)
+        hands, decks = [], []
+        for p in (0, 1):
+            a0 = jnp.asarray(deck_cards[p], I32)
+
+            def attempt(c):
+                a, ctr, tries, _ok = c
+                a, used = shuffle(a, DECK_SIZE, prng.draws(key, ctr, DECK_SIZE - 1))
+                basic = (K.c(self.info(a), "kind") == POKEMON) & (K.c(self.info(a), "stage") == 0)
+                return a, ctr + used.astype(U32), tries + 1, jnp.any(basic[15:])
+
+            a, ctr, _, ok = jax.lax.while_loop(lambda c: (c[2] < OPENING_ATTEMPT_CAP) & ~c[3], attempt,
+                                               (a0, ctr, I32(0), jnp.bool_(False)))
+            basic = (K.c(self.info(a), "kind") == POKEMON) & (K.c(self.info(a), "stage") == 0)
+            b = first_true(basic)
+            ab, a19 = get(a, b), a[19]
+            swapped = jnp.where(jnp.arange(DECK_SIZE) == 19, ab, jnp.where(jnp.arange(DECK_SIZE) == b, a19, a))
+            a = jnp.where(ok, a, swapped)
+            hands.append(jnp.concatenate([a[15:][::-1], jnp.zeros(HAND_MAX - 5, I32)]))
+            decks.append(jnp.concatenate([a[:15], jnp.zeros(DECK_SIZE - 15, I32)]))
+        et, ne = jnp.asarray(etypes, I32), jnp.asarray(n_etypes, I32)
+        nxt = []
+        for p in (0, 1):
+            nxt.append(get(et[p], prng.below(prng.raw(key, ctr), ne[p])))
+            ctr = ctr + U32(1)
+        z2, m1 = jnp.zeros(2, I32), jnp.full(2, -1, I32)
+        slots = lambda v: jnp.full((2, SLOTS), v, I32)  # noqa: E731
+        return {
+            "rng_key": key, "rng_ctr": ctr, "turn": I32(0), "turn_player": first, "first_player": first,
+            "setup_player": first, "phase": I32(SETUP), "result": I32(-1), "points": z2,
+            "deck": jnp.stack(decks), "deck_size": jnp.full(2, 15, I32),
+            "hand": jnp.stack(hands), "hand_size": jnp.full(2, 5, I32), "discard": jnp.zeros((2, 66), I32),
+            "etypes": et, "n_etypes": ne, "zone_cur": z2, "zone_next": jnp.stack(nxt),
+            "card": slots(0), "under": jnp.zeros((2, SLOTS, 2), I32), "dmg": slots(0),
+            "energy": jnp.zeros((2, SLOTS, 8), I32), "tool": slots(0), "status": jnp.zeros((2, SLOTS, 5), I32),
+            "entered": slots(0), "ability_turn": slots(-1), "growl_until": slots(-1), "blue_until": m1,
+            "supporter_played": I32(0), "retreated": I32(0), "retreat_red": I32(0), "giovanni": I32(0),
+            "blaine": I32(0), "hand_revealed": I32(0), "pend_kind": jnp.zeros(4, I32),
+            "pend_player": jnp.zeros(4, I32), "pend_count": jnp.zeros(4, I32), "pend_len": I32(0),
+            "resume": I32(R_MAIN),
+        }
+
+    # --- step (§9.2) -------------------------------------------------------------------------------
+    def actor(self, s):
+        """``setup_player`` in SETUP, ``turn_player`` in MAIN, the FIFO head's player in CHOICE, -1 OVER."""
+        ph = s["phase"]
+        return jnp.where(ph == SETUP, s["setup_player"],
+                         jnp.where(ph == CHOICE, s["pend_player"][0], jnp.where(ph == OVER, -1, s["turn_player"])))
+
+    def step(self, s, action):
+        """(next state, reward int32[2]). The action must be legal for the actor (views.legal_mask);
+        a state that is already OVER is returned unchanged."""
+        a = jnp.asarray(action, I32)
+        s2 = self._act(s, a)
+        s2 = self._advance(s2)
+        live = s["phase"] != OVER
+        s2 = {k: jnp.where(live, s2[k], s[k]) for k in FIELD_NAMES}
+        ended = (s["result"] == -1) & (s2["result"] != -1)
+        res = s2["result"]
+        reward = jnp.where(ended & (res < 2), jnp.where(jnp.arange(2) == res, 1, -1), 0).astype(I32)
+        return s2, reward
+
+    # -- the action ----------------------------------------------------------------------------------
+    def _act(self, s, a):
+        K, R = self.K, self.rules
+        s = dict(s)
+        turn, phase = s["turn"], s["phase"]
+        in_setup, in_main, in_choice = phase == SETUP, phase == MAIN, phase == CHOICE
+        me = jnp.clip(self.actor(s), 0, 1)
+        M = {f: pick(s[f], me) for f in PLAYER_FIELDS}
+        Y = {f: pick(s[f], 1 - me) for f in PLAYER_FIELDS}
+
+        # decode (§9.3)
+        is_end = a == 0
+        is_attach = (a >= 1) & (a <= 4) & in_main
+        is_play = (a >= 5) & (a <= 54)
+        hi, tgt = (a - 5) // 5, (a - 5) % 5
+        is_abil = (a >= 55) & (a <= 58) & in_main
+        k_abil = a - 55
+        is_retreat = (a >= 59) & (a <= 61) & in_main
+        is_attack = (a >= 62) & (a <= 63) & in_main
+        ai = jnp.clip(a - 62, 0, 1)
+        k_own, k_opp = a - 64, a - 68
+        pk = jnp.where(in_choice, s["pend_kind"][0], 0)
+        choose_own = (a >= 64) & (a <= 67) & in_choice
+        choose_opp = (a >= 68) & (a <= 71) & in_choice
+
+        # the card played from hand, and what kind of play it is
+        c = get(M["hand"], jnp.clip(hi, 0, HAND_MAX - 1))
+        crow = self.info(c)
+        kind, stage = K.c(crow, "kind"), K.c(crow, "stage")
+        play_basic = is_play & (kind == POKEMON) & (stage == 0)
+        play_evolve = is_play & (kind == POKEMON) & (stage > 0) & in_main
+        play_trainer = is_play & (kind >= ITEM) & in_main
+        te = jnp.where(play_trainer, K.c(crow, "trainer"), 0)
+        tr = lambda name: te == C.TE[name]  # noqa: E731
+
+        # the Ability used, and the attack
+        ab = jnp.where(is_abil, K.c(self.info(get(M["card"], jnp.clip(k_abil, 0, 3))), "ability"), 0)
+        ab_is = lambda name: ab == C.AB[name]  # noqa: E731
+        ab_energy = K.c(self.info(get(M["card"], jnp.clip(k_abil, 0, 3))), "ability_energy")
+        A = M["card"][0]
+        arow = K.attack[A, ai]
+        eff = jnp.where(is_attack, K.a(arow, "effect"), -1)
+        ae = lambda name: eff == C.AE[name]  # noqa: E731
+
+        # every draw this action may take, from the current counter (§5.5)
+        ctr = s["rng_ctr"]
+        u = prng.draws(s["rng_key"], ctr, N_PREDRAW)
+        used = I32(0)
+
+        # ---- playing a card: it leaves the hand first (§6.3 "Playing a Trainer", §9.3) ----
+        hs0 = M["hand_size"]
+        M["hand"] = jnp.where(is_play, remove_at(M["hand"], hi, hs0), M["hand"])
+        M["hand_size"] = hs0 - is_play.astype(I32)
+
+        # ---- attack: Confusion coin, the attack's own coins and picks (R-2.4.4, §6.3) ----
+        confused = M["status"][0, S_CONF] == 1
+        conf_ok = ~confused | prng.heads(u[0])
+        attacking = is_attack & conf_ok
+        cu = jnp.where(confused, u[1:], u[:-1])           # the attack's draws after the Confusion coin
+        hd = prng.heads(cu)
+        printed = K.a(arow, "damage")
+        n_flip = jnp.where(ae("coins_times") | ae("zone_to_bench_type_coins"), K.a(arow, "coins"),
+                           jnp.where(ae("coin_plus_or_recoil") | ae("coin_inflict"), 1, 0))
+        h = jnp.sum(hd & (jnp.arange(32) < n_flip))
+        h_tails, n_tails = prng.until_tails(cu)
+        occ_y = Y["card"] != 0
+        occ_m = M["card"] != 0
+        bench = SLOT >= 1
+        n_hits = K.a(arow, "hits")
+        picks = prng.below(cu[:4], jnp.sum(occ_y))        # ranks among O's occupied slots (ascending)
+        rank_y = excl_cumsum(occ_y.astype(I32))
+        hits = jnp.sum(occ_y[:, None] & (rank_y[:, None] == picks[None, :]) & (jnp.arange(4) < n_hits)[None, :],
+                       axis=1)
+        atk_draws = jnp.where(ae("until_tails_times"), n_tails, jnp.where(ae("random_hits"), n_hits, n_flip))
+        used = used + jnp.where(is_attack, confused.astype(I32) + jnp.where(conf_ok, atk_draws, 0), 0)
+
+        mtypes = K.c(self.info(M["card"]), "ptype")
+        own_bench_type = jnp.sum(bench & occ_m & (mtypes == K.a(arow, "energy")))
+        base = printed
+        base = jnp.where(ae("coins_times"), printed * h, base)
+        base = jnp.where(ae("until_tails_times"), printed * h_tails, base)
+        base = jnp.where(ae("coin_plus_or_recoil"), printed + K.a(arow, "extra") * h, base)
+        base = jnp.where(ae("bonus_if_opp_poisoned"), printed + K.a(arow, "extra") * Y["status"][0, S_POISON], base)
+        base = jnp.where(ae("times_own_bench_type"), printed * own_bench_type, base)
+        base4 = jnp.where(SLOT == 0, base, 0)
+        base4 = jnp.where(ae("spread_opp_bench") & bench & occ_y, K.a(arow, "amount"), base4)
+        base4 = jnp.where(ae("random_hits"), K.a(arow, "amount") * hits, base4)
+        base4 = jnp.where(attacking, base4, 0)
+        # a Stretch Kick answer is bench attack damage through the same pipeline (§9.4 choice effects)
+        kick = choose_opp & (pk == STRETCH_KICK)
+        base4 = jnp.where(kick & (SLOT == k_opp), K.snipe_amount, base4)
+        dealt = self._attack_damage(s, M, Y, base4)
+        Y["dmg"] = Y["dmg"] + dealt
+
+        # ---- Trainer draws: Misty's flips, Poke Ball's pick, Red Card's shuffle ----
+        h_misty, n_misty = prng.until_tails(u)
+        used = used + jnp.where(tr("misty"), n_misty, 0)
+
+        # ---- damage on my Pokemon: heals first, then placed damage (§6.3; R-2.4.4 order) ----
+        heal = jnp.where((tr("heal_target")) & (SLOT == tgt), K.c(crow, "tr_amount"), 0)
+        heal = jnp.where(attacking & ae("heal_self") & (SLOT == 0), K.a(arow, "amount"), heal)
+        M["dmg"] = jnp.maximum(M["dmg"] - heal, 0)
+        helmet = self.info(Y["tool"][0])
+        helmet_hit = (K.c(helmet, "trainer") == C.TE["tool_counter"]) & (dealt[0] > 0)
+        self_dmg = (jnp.where(ae("self_damage"), K.a(arow, "amount"), 0)
+                    + jnp.where(ae("coin_plus_or_recoil") & (h == 0), K.a(arow, "recoil"), 0)
+                    + jnp.where(helmet_hit, K.c(helmet, "tr_amount"), 0))
+        M["dmg"] = M["dmg"] + jnp.where(attacking & (SLOT == 0), self_dmg, 0)
+        # Water Shuriken's answer: placed damage, no modifiers (R-3.3)
+        shuriken = choose_opp & (pk == WATER_SHURIKEN)
+        Y["dmg"] = Y["dmg"] + jnp.where(shuriken & (SLOT == k_opp), K.shuriken_amount, 0)
+
+        # ---- Energy removed from my Active: retreat cost (R-2.5) or an attack's discard ----
+        e0 = M["energy"][0]
+        types = jnp.arange(1, 9)
+        own = K.c(self.info(A), "ptype") == types
+        cost = jnp.maximum(K.c(self.info(A), "retreat") - s["retreat_red"], 0)
+        off = jnp.where(own, 0, e0)
+        take = jnp.clip(cost - excl_cumsum(off), 0, off)
+        take = take + jnp.where(own, jnp.minimum(cost - jnp.sum(take), e0), 0)
+        drop = jnp.where(types == K.a(arow, "energy"), jnp.minimum(K.a(arow, "count"), e0), 0)
+        removed = jnp.where(is_retreat, take, jnp.where(attacking & ae("discard_self_energy"), drop, 0))
+        M["energy"] = M["energy"].at[0].add(-removed)
+
+        # ---- Energy added to one of my Pokemon (at most one source per action) ----
+        e_slot = jnp.select([is_attach, ab_is("volt_charge"), ab_is("psy_shadow"), tr("brock") | tr("misty")],
+                            [a - 1, k_abil, 0, tgt], k_own)
+        e_type = jnp.select([is_attach, ab_is("volt_charge") | ab_is("psy_shadow"), tr("brock"), tr("misty")],
+                            [M["zone_cur"], ab_energy, K.brock_type, K.misty_type], K.inferno_type)
+        inferno = choose_own & (pk == INFERNO_DANCE)
+        e_n = jnp.select([tr("misty")], [h_misty],
+                         (is_attach | ab_is("volt_charge") | ab_is("psy_shadow") | tr("brock") | inferno).astype(I32))
+        M["energy"] = M["energy"] + (e_n * ((SLOT == e_slot)[:, None] & (types == e_type)[None, :])).astype(I32)
+        M["zone_cur"] = jnp.where(is_attach, 0, M["zone_cur"])
+
+        # ---- a Special Condition on the opponent's Active ----
+        pendulum = ab_is("sleep_pendulum")
+        used = used + pendulum.astype(I32)
+        inflict = attacking & (ae("inflict") | (ae("coin_inflict") & (h > 0)))
+        x = jnp.select([inflict, pendulum], [K.a(arow, "status"), S_SLEEP], S_POISON)
+        do_status = inflict | (pendulum & prng.heads(u[0])) | ab_is("gas_leak")
+        Y["status"] = Y["status"].at[0].set(apply_status(Y["status"][0], x, do_status))
+        Y["growl_until"] = jnp.where(attacking & ae("growl") & (SLOT == 0), turn + 1, Y["growl_until"])
+
+        # ---- my Pokemon entering play or evolving ----
+        free = (M["card"] == 0) & (in_setup | bench)
+        b_slot = first_true(free)
+        at_b = play_basic & (SLOT == b_slot)
+        at_e = play_evolve & (SLOT == tgt)
+        top = M["card"]
+        was_basic = K.c(self.info(top), "stage") == 0
+        under_e = jnp.stack([jnp.where(was_basic, top, M["under"][:, 0]), jnp.where(was_basic, 0, top)], axis=1)
+        M["under"] = jnp.where(at_e[:, None], under_e, M["under"])
+        M["card"] = jnp.where(at_b | at_e, c, M["card"])
+        M["entered"] = jnp.where(at_b | at_e, turn, M["entered"])
+        M["status"] = jnp.where(at_e[:, None], 0, M["status"])
+        M["growl_until"] = jnp.where(at_e, -1, M["growl_until"])
+        M["ability_turn"] = jnp.where(at_e, -1, M["ability_turn"])
+        M["ability_turn"] = jnp.where(is_abil & (SLOT == k_abil), turn, M["ability_turn"])
+        M["tool"] = jnp.where((tr("tool_hp") | tr("tool_counter")) & (SLOT == tgt), c, M["tool"])
+
+        # ---- Koga: the Active's cards back to hand (overflow to discard), Tool discarded (§6.3) ----
+        koga = tr("koga")
+        back = jnp.stack([M["card"][0], M["under"][0, 1], M["under"][0, 0]])
+        valid = koga & (back != 0)
+        pos = M["hand_size"] + excl_cumsum(valid.astype(I32))
+        fits = valid & (pos < HAND_MAX)
+        into = (jnp.arange(HAND_MAX)[:, None] == pos[None, :]) & fits[None, :]
+        M["hand"] = jnp.where(jnp.any(into, axis=1), jnp.sum(jnp.where(into, back[None, :], 0), axis=1), M["hand"])
+        M["hand_size"] = M["hand_size"] + jnp.sum(fits)
+        to_discard = jnp.concatenate([jnp.where(valid & ~fits, back, 0), M["tool"][:1] * koga])
+        M["discard"] = M["discard"] + jnp.sum(to_discard[:, None] == jnp.arange(66), axis=0) * (jnp.arange(66) > 0)
+        for f in SLOT_FIELDS:
+            M[f] = jnp.where(koga & (SLOT == 0).reshape((SLOTS,) + (1,) * (M[f].ndim - 1)), SLOT_EMPTY[f], M[f])
+
+        # ---- swaps of my Active with a Benched Pokemon: retreat, promote, Sabrina, Teleport ----
+        swap = is_retreat | (choose_own & ((pk == PROMOTE) | (pk == SABRINA_SWITCH) | (pk == TELEPORT)))
+        b = jnp.where(is_retreat, a - 58, k_own)
+        for f in SLOT_FIELDS:
+            v = M[f]
+            at0 = (SLOT == 0).reshape((SLOTS,) + (1,) * (v.ndim - 1))
+            atb = (SLOT == b).reshape(at0.shape)
+            moved = jnp.where(at0, get(v, b), jnp.where(atb, v[0], v))
+            M[f] = jnp.where(swap, moved, v)
+        # the Pokemon that went to the Bench loses its conditions and markers (R-4.2.4)
+        M["status"] = jnp.where(swap & (SLOT == b)[:, None], 0, M["status"])
+        M["growl_until"] = jnp.where(swap & (SLOT == b), -1, M["growl_until"])
+
+        # ---- Professor's Research / Poke Ball (my deck), Red Card (the opponent's) ----
+        M["deck"], M["deck_size"], M["hand"], M["hand_size"] = draw_cards(
+            M["deck"], M["deck_size"], M["hand"], M["hand_size"], jnp.where(tr("draw"), K.c(crow, "tr_count"), 0))
+        M, used = self._poke_ball(M, tr("search_random_basic"), u[0], used)
+        Y, used = self._red_card(Y, tr("opp_shuffle_hand_draw"), K.c(crow, "tr_count"), u, used)
+
+        # ---- the played Trainer: discard, flags (§6.3) ----
+        M["discard"] = M["discard"] + ((jnp.arange(66) == c) & ((kind == ITEM) | (kind == SUPPORTER))
+                                       & play_trainer).astype(I32)
+        s["supporter_played"] = s["supporter_played"] + (play_trainer & (kind == SUPPORTER)).astype(I32)
+        s["retreat_red"] = s["retreat_red"] + jnp.where(tr("retreat_reduce"), K.c(crow, "tr_amount"), 0)
+        s["hand_revealed"] = jnp.where(tr("reveal_opp_hand"), 1, s["hand_revealed"])
+        s["giovanni"] = jnp.where(tr("giovanni"), 1, s["giovanni"])
+        s["blaine"] = jnp.where(tr("blaine"), 1, s["blaine"])
+        s["retreated"] = jnp.where(is_retreat, 1, s["retreated"])
+        M["blue_until"] = jnp.where(tr("blue"), turn + 1, M["blue_until"])
+
+        # ---- pending choices: pop the answered head, push what this action asks (§9.1 FIFO) ----
+        kind_p, player_p, count_p, plen = s["pend_kind"], s["pend_player"], s["pend_count"], s["pend_len"]
+        dec = inferno & (s["pend_count"][0] > 1)
+        pop = in_choice & ~dec
+        shift = lambda v: jnp.concatenate([v[1:], jnp.zeros(1, I32)])  # noqa: E731
+        kind_p = jnp.where(pop, shift(kind_p), kind_p)
+        player_p = jnp.where(pop, shift(player_p), player_p)
+        count_p = jnp.where(pop, shift(count_p), jnp.where(dec, count_p.at[0].add(-1), count_p))
+        plen = plen - pop.astype(I32)
+        m_bench_r = jnp.any(bench & occ_m & (mtypes == K.inferno_type))
+        pushes = [
+            (attacking & ae("snipe_opp_bench") & jnp.any(bench & occ_y), STRETCH_KICK, me, 1),
+            (attacking & ae("teleport") & jnp.any(bench & occ_m), TELEPORT, me, 1),
+            (attacking & ae("zone_to_bench_type_coins") & (h > 0) & m_bench_r, INFERNO_DANCE, me, h),
+            (tr("sabrina"), SABRINA_SWITCH, 1 - me, 1),
+            (koga, PROMOTE, me, 1),
+            (ab_is("water_shuriken"), WATER_SHURIKEN, me, 1),
+        ]
+        push = jnp.any(jnp.stack([p[0] for p in pushes]))
+        pick_k = jnp.select([p[0] for p in pushes], [jnp.asarray(p[1], I32) for p in pushes], 0)
+        pick_p = jnp.select([p[0] for p in pushes], [jnp.asarray(p[2], I32) for p in pushes], 0)
+        pick_c = jnp.select([p[0] for p in pushes], [jnp.asarray(p[3], I32) for p in pushes], 0)
+        kind_p, player_p, count_p = (put(kind_p, plen, pick_k, push), put(player_p, plen, pick_p, push),
+                                     put(count_p, plen, pick_c, push))
+        s["pend_kind"], s["pend_player"], s["pend_count"] = kind_p, player_p, count_p
+        s["pend_len"] = plen + push.astype(I32)
+        # knock-outs right after Water Shuriken's damage (§9.2); ran by _advance with the attack's
+        s["_ko_now"] = shuriken
+
+        # ---- setup progress and where the turn resumes (§9.2) ----
+        setup_end = in_setup & is_end
+        second = s["setup_player"] != s["first_player"]
+        s["setup_player"] = jnp.where(setup_end, jnp.where(second, -1, 1 - s["first_player"]), s["setup_player"])
+        resume = s["resume"]
+        resume = jnp.where(setup_end & second, R_NEXT_TURN, resume)
+        resume = jnp.where(in_main & is_end, R_END_TURN, resume)
+        resume = jnp.where(is_attack, R_AFTER_ATTACK, resume)
+        s["resume"] = resume
+
+        s["rng_ctr"] = ctr + used.astype(U32)
+        for f in PLAYER_FIELDS:
+            s[f] = join(M[f], Y[f], me)
+        return s
+
+    def _attack_damage(self, s, M, Y, base4):
+        """R-3.2 for each of the opponent's slots; attacker = my Active. Returns the damage per slot."""
+        K, R = self.K, self.rules
+        turn = s["turn"]
+        A = M["card"][0]
+        arow = self.info(A)
+        boost = (s["giovanni"] * K.giovanni_amount
+                 + s["blaine"] * K.names_ok[K.blaine_card, A] * K.blaine_amount
+                 - jnp.where(M["growl_until"][0] >= turn, K.growl_amount, 0))
+        d0 = base4[0] + boost
+        weak = K.c(self.info(Y["card"][0]), "weak") == K.c(arow, "ptype")
+        d0 = jnp.where(d0 <= 0, 0, d0 + jnp.where(weak, R.weakness_bonus, 0))
+        d = jnp.where(SLOT == 0, d0, base4)
+        yrows = self.info(Y["card"])
+        shell = jnp.where(K.c(yrows, "ability") == C.AB["shell_armor"], K.c(yrows, "ability_amount"), 0)
+        d = d - shell - jnp.where(Y["blue_until"] >= turn, K.blue_amount, 0)
+        return jnp.where((base4 <= 0) | ((SLOT == 0) & (d0 <= 0)), 0, jnp.maximum(d, 0))
+
+    def _poke_ball(self, M, on, u0, used):
+        """A random Basic from the deck to the hand; the rest keep their order (§5.5, §8 A25)."""
+        K = self.K
+        deck, ds = M["deck"], M["deck_size"]
+        rows = self.info(deck)
+        cand = (jnp.arange(DECK_SIZE) < ds) & (K.c(rows, "kind") == POKEMON) & (K.c(rows, "stage") == 0)
+        n = jnp.sum(cand)
+        go = on & (n > 0)
+        k = prng.below(u0, n)
+        pos = first_true(cand & (excl_cumsum(cand.astype(jnp.int32)) == k))
+        card = get(deck, pos)
+        M = dict(M)
+        M["deck"] = jnp.where(go, remove_at(deck, pos, ds), deck)
+        M["deck_size"] = ds - go.astype(I32)
+        M["hand"] = put(M["hand"], M["hand_size"], card, go)
+        M["hand_size"] = M["hand_size"] + go.astype(I32)
+        return M, used + go.astype(I32)
+
+    def _red_card(self, Y, on, count, u, used):
+        """The opponent's hand into their deck, shuffled, then they draw ``count`` (§5.5)."""
+        Y = dict(Y)
+        ds, hs = Y["deck_size"], Y["hand_size"]
+        m = ds + hs
+        idx = jnp.arange(DECK_SIZE)
+        src = jnp.clip(idx - ds, 0, HAND_MAX - 1)
+        hand_at = jnp.sum(jnp.where(src[:, None] == jnp.arange(HAND_MAX), Y["hand"][None, :], 0), axis=1)
+        deck = jnp.where(idx < ds, Y["deck"], jnp.where(idx < m, hand_at, 0))
+        deck, n = shuffle(deck, m, u)
+        deck, ds2, hand, hs2 = draw_cards(deck, m, jnp.zeros(HAND_MAX, I32), I32(0), count)
+        Y["deck"] = jnp.where(on, deck, Y["deck"])
+        Y["deck_size"] = jnp.where(on, ds2, ds)
+        Y["hand"] = jnp.where(on, hand, Y["hand"])
+        Y["hand_size"] = jnp.where(on, hs2, hs)
+        return Y, used + jnp.where(on, n, 0)
+
+    # -- after the action: §9.2 advance() ------------------------------------------------------------
+    def _advance(self, s):
+        s = dict(s)
+        ko_now = s.pop("_ko_now")
+        placing = (s["phase"] == SETUP) & (s["setup_player"] != -1)
+        going = lambda: (s["result"] == -1) & (s["pend_len"] == 0) & ~placing  # noqa: E731
+        # AFTER_ATTACK (or right after Water Shuriken): knock-outs
+        after_attack = going() & (s["resume"] == R_AFTER_ATTACK)
+        s["resume"] = jnp.where(after_attack, R_END_TURN, s["resume"])
+        s = self._knockouts(s, after_attack | (ko_now & going()))
+        # END_TURN: Energy lost, Checkup, knock-outs, turn limit
+        end_turn = going() & (s["resume"] == R_END_TURN)
+        s["resume"] = jnp.where(end_turn, R_NEXT_TURN, s["resume"])
+        v = prng.draws(s["rng_key"], s["rng_ctr"], 5)
+        s, n_chk = self._end_turn(s, end_turn, v)
+        # NEXT_TURN: start the other player's turn
+        next_turn = going() & (s["resume"] == R_NEXT_TURN)
+        s["resume"] = jnp.where(next_turn, R_MAIN, s["resume"])
+        s = self._start_turn(s, next_turn, v, n_chk)
+        # phase
+        over = s["result"] != -1
+        phase = jnp.where(over, OVER, jnp.where(s["pend_len"] > 0, CHOICE, MAIN))
+        s["phase"] = jnp.where(placing, s["phase"], phase)
+        for f in ("pend_kind", "pend_player", "pend_count"):
+            s[f] = jnp.where(over, 0, s[f])
+        s["pend_len"] = jnp.where(over, 0, s["pend_len"])
+        return s
+
+    def _knockouts(self, s, on):
+        """R-3.4 / R-3.5: simultaneous knock-outs, points, game end, promotions (non-turn player first)."""
+        K = self.K
+        card, tool = s["card"], s["tool"]
+        ko = on & (card != 0) & (s["dmg"] >= self.max_hp(card, tool))
+        any_ko = jnp.any(ko)
+        worth = jnp.sum(jnp.where(ko, 1 + K.c(self.info(card), "ex"), 0), axis=1)   # [2] lost by each player
+        points = s["points"] + worth[::-1]
+        gone = jnp.concatenate([card[..., None], s["under"], tool[..., None]], axis=-1)  # [2, 4, 4]
+        gone = jnp.where(ko[..., None], gone, 0).reshape(2, -1)
+        s["discard"] = s["discard"] + jnp.sum(gone[:, :, None] == jnp.arange(66), axis=1) * (jnp.arange(66) > 0)
+        for f in SLOT_FIELDS:
+            m = ko.reshape(ko.shape + (1,) * (s[f].ndim - 2))
+            s[f] = jnp.where(m, SLOT_EMPTY[f], s[f])
+        s["points"] = points
+        has = jnp.any(s["card"] != 0, axis=1)
+        won = points >= POINTS_TO_WIN
+        result = jnp.select([~has[0] & ~has[1], ~has[0], ~has[1], won[0] & won[1], won[0], won[1]],
+                            [2, 1, 0, 2, 0, 1], -1)
+        s["result"] = jnp.where(any_ko, result, s["result"])
+        # promotions: the non-turn player first (§8 A20)
+        P = s["turn_player"]
+        go = any_ko & (result == -1)
+        for q in (1 - P, P):
+            need = go & (pick(s["card"], q)[0] == 0)
+            n = s["pend_len"]
+            s["pend_kind"] = put(s["pend_kind"], n, PROMOTE, need)
+            s["pend_player"] = put(s["pend_player"], n, q, need)
+            s["pend_count"] = put(s["pend_count"], n, 1, need)
+            s["pend_len"] = n + need.astype(I32)
+        return s
+
+    def _end_turn(self, s, on, v):
+        """R-2.6: the turn player's current Energy is lost, Checkup (R-4.3), knock-outs, turn limit."""
+        R = self.rules
+        P = s["turn_player"]
+        s["zone_cur"] = jnp.where(on & (jnp.arange(2) == P), 0, s["zone_cur"])
+        st = s["status"][:, 0]                                       # [2, 5] both Actives
+        first = P if R.checkup_turn_player_first else 1 - P
+        order = jnp.stack([first, 1 - first])                         # who is examined first in each step
+        poison = st[:, S_POISON] == 1
+        burned = st[:, S_BURN] == 1
+        asleep = st[:, S_SLEEP] == 1
+        add = jnp.where(poison, R.poison_damage, 0) + jnp.where(burned, R.burn_damage, 0)
+        s["dmg"] = s["dmg"].at[:, 0].add(jnp.where(on, add, 0))
+        # coins in order: burn (first, second), then sleep (first, second)
+        flips = jnp.stack([pick(burned, order[0]), pick(burned, order[1]), pick(asleep, order[0]),
+                           pick(asleep, order[1])]) & on
+        coin = prng.heads(v[:4][excl_cumsum(flips.astype(I32))]) & flips
+        cured_burn = jnp.where(order[0] == 0, coin[:2], coin[1::-1])     # by player 0, 1
+        cured_sleep = jnp.where(order[0] == 0, coin[2:], coin[:1:-1])
+        para_end = on & (jnp.arange(2) == (P if R.paralysis_ends_after_owner_turn else 1 - P))
+        st = st.at[:, S_BURN].set(jnp.where(cured_burn, 0, st[:, S_BURN]))
+        st = st.at[:, S_SLEEP].set(jnp.where(cured_sleep, 0, st[:, S_SLEEP]))
+        st = st.at[:, S_PARA].set(jnp.where(para_end, 0, st[:, S_PARA]))
+        s["status"] = s["status"].at[:, 0].set(st)
+        n = jnp.sum(flips).astype(I32)
+        s["rng_ctr"] = s["rng_ctr"] + n.astype(U32)
+        s = self._knockouts(s, on)
+        s["result"] = jnp.where(on & (s["result"] == -1) & (s["turn"] == TURN_LIMIT), 2, s["result"])
+        return s, n
+
+    def _start_turn(self, s, on, v, n_chk):
+        """R-2.1: turn number and player, flags reset, draw 1, Energy Zone rotation from turn 2."""
+        turn = s["turn"] + 1
+        P = jnp.where(turn == 1, s["first_player"], 1 - s["turn_player"])
+        s["turn"] = jnp.where(on, turn, s["turn"])
+        s["turn_player"] = jnp.where(on, P, s["turn_player"])
+        for f in ("supporter_played", "retreated", "retreat_red", "giovanni", "blaine", "hand_revealed"):
+            s[f] = jnp.where(on, 0, s[f])
+        deck, ds, hand, hs = draw_cards(pick(s["deck"], P), pick(s["deck_size"], P), pick(s["hand"], P),
+                                        pick(s["hand_size"], P), on.astype(I32))
+        rot = on & (turn >= 2)
+        new = get(pick(s["etypes"], P), prng.below(get(v, n_chk), pick(s["n_etypes"], P)))
+        cur = jnp.where(rot, pick(s["zone_next"], P), pick(s["zone_cur"], P))
+        nxt = jnp.where(rot, new, pick(s["zone_next"], P))
+        mine = jnp.arange(2) == P
+        for f, val in (("deck", deck), ("deck_size", ds), ("hand", hand), ("hand_size", hs), ("zone_cur", cur),
+                       ("zone_next", nxt)):
+            s[f] = jnp.where(mine.reshape((2,) + (1,) * (s[f].ndim - 1)), val, s[f])
+        s["rng_ctr"] = s["rng_ctr"] + rot.astype(U32)
+        return s

@@ -1,0 +1,134 @@
+"""What a player sees and may do: the exact legal mask (§9.4) and the 416-value observation (§9.5)."""
+from __future__ import annotations
+
+import jax.numpy as jnp
+
+from ported_envs.tcgjax import cards as C
+from ported_envs.tcgjax.engine import ITEM, POKEMON, S_PARA, S_SLEEP, SUPPORTER, TOOL, Engine
+from ported_envs.tcgjax.ops import count_cards, pick
+from ported_envs.tcgjax.state import (CHOICE, DECK_SIZE, HAND_MAX, INFERNO_DANCE, MAIN, PROMOTE, SABRINA_SWITCH,
+                                      SETUP, SLOTS, STRETCH_KICK, TELEPORT, WATER_SHURIKEN)
+
+I32 = jnp.int32
+SLOT = jnp.arange(SLOTS)
+
+
+def legal_mask(E: Engine, s):
+    """bool[72] for the current actor (all False when OVER)."""
+    K, R = E.K, E.rules
+    phase, turn = s["phase"], s["turn"]
+    me = jnp.clip(E.actor(s), 0, 1)
+    mine = lambda f: pick(s[f], me)  # noqa: E731
+    card, dmg, tool, hand, hs = mine("card"), mine("dmg"), mine("tool"), mine("hand"), mine("hand_size")
+    ycard = pick(s["card"], 1 - me)
+    occ, yocc = card != 0, ycard != 0
+    bench = SLOT >= 1
+    n_bench, y_bench = jnp.sum(occ & bench), jnp.sum(yocc & bench)
+    rows = E.info(card)                                    # [4, F] my Pokemon
+    hrows = E.info(hand)                                   # [10, F] my hand
+    in_hand = jnp.arange(HAND_MAX) < hs
+    hkind, hstage, htr = K.c(hrows, "kind"), K.c(hrows, "stage"), K.c(hrows, "trainer")
+    basic = in_hand & (hkind == POKEMON) & (hstage == 0)
+
+    # SETUP
+    setup_play = basic & ((card[0] == 0) | (n_bench < 3))
+    setup = jnp.zeros(72, bool).at[0].set(card[0] != 0)
+    setup = setup.at[5:55].set((setup_play[:, None] & (jnp.arange(5) == 4)[None, :]).reshape(-1))
+
+    # MAIN
+    active_status = mine("status")[0]
+    stuck = (active_status[S_SLEEP] == 1) | (active_status[S_PARA] == 1)
+    attach = (mine("zone_cur") != 0) & occ
+    # PLAY_HAND(i, t): [10 hand slots, 5 targets]
+    tr = lambda name: in_hand & (htr == C.TE[name])  # noqa: E731
+    t4 = (jnp.arange(5) == 4)[None, :]
+    tslot = jnp.arange(5)[None, :] < 4
+    occ5 = jnp.concatenate([occ, jnp.zeros(1, bool)])[None, :]
+    evolve = (in_hand & (hkind == POKEMON) & (hstage > 0) & (turn >= 3))[:, None] & tslot & occ5 & (
+        jnp.concatenate([K.c(rows, "name"), jnp.zeros(1, I32)])[None, :] == K.c(hrows, "evolves_from")[:, None]) & (
+        jnp.concatenate([mine("entered"), jnp.full(1, 1 << 30, I32)])[None, :] < turn)
+    ptype5 = jnp.concatenate([K.c(rows, "ptype"), jnp.zeros(1, I32)])[None, :]
+    dmg5 = jnp.concatenate([dmg, jnp.zeros(1, I32)])[None, :]
+    tool5 = jnp.concatenate([tool, jnp.ones(1, I32)])[None, :]
+    card5 = jnp.concatenate([card, jnp.zeros(1, I32)])
+    target_type = K.c(hrows, "tr_type")[:, None]
+    heal = tr("heal_target")[:, None] & occ5 & (dmg5 > 0) & ((target_type == 0) | (ptype5 == target_type))
+    misty = tr("misty")[:, None] & (ptype5 == K.misty_type)
+    brock = tr("brock")[:, None] & K.names_ok[hand][:, card5] & occ5
+    tools = (tr("tool_hp") | tr("tool_counter"))[:, None] & occ5 & (tool5 == 0)
+    koga = tr("koga") & K.names_ok[hand, card[0]] & (n_bench >= 1)
+    sabrina = tr("sabrina") & (y_bench >= 1)
+    targeted = jnp.zeros_like(in_hand)
+    for name in C.TARGETED:
+        targeted = targeted | tr(name)
+    untargeted = in_hand & (hkind >= ITEM) & (hkind != TOOL) & ~targeted & ~tr("koga") & ~tr("sabrina")
+    untargeted = untargeted | koga | sabrina
+    play = (basic & (n_bench < 3))[:, None] & t4
+    play = play | evolve | heal | misty | brock | tools | (untargeted[:, None] & t4)
+    supporter_ok = s["supporter_played"] < R.supporters_per_turn
+    play = play & ((hkind != SUPPORTER) | supporter_ok)[:, None]
+    ab = K.c(rows, "ability")
+    activated = jnp.zeros_like(occ)
+    for name in C.ACTIVATED:
+        activated = activated | (ab == C.AB[name])
+    ability = occ & activated & (mine("ability_turn") != turn)
+    ability = ability & ((ab != C.AB["gas_leak"]) | (SLOT == 0))
+    ability = ability & ((ab != C.AB["psy_shadow"]) | (K.c(rows[0], "ptype") == K.c(rows, "ability_energy")))
+    energy0 = mine("energy")[0]
+    cost = jnp.maximum(K.c(rows[0], "retreat") - s["retreat_red"], 0)
+    retreat = (s["retreated"] == 0) & ~stuck & occ & bench & (jnp.sum(energy0) >= cost)
+    arows = K.attack[card[0]]                              # [2, F]
+    pays = jnp.all(energy0[None, :] >= K.cost[card[0]], axis=1) & (jnp.sum(energy0) >= K.a(arows, "cost_total"))
+    attack = (jnp.arange(2) < K.c(rows[0], "n_attacks")) & ~stuck & pays & occ[0]
+    main = jnp.concatenate([jnp.ones(1, bool), attach, play.reshape(-1), ability, retreat[1:], attack,
+                            jnp.zeros(8, bool)])
+
+    # CHOICE
+    pk = s["pend_kind"][0]
+    own_b = occ & bench
+    own = jnp.where((pk == PROMOTE) | (pk == SABRINA_SWITCH) | (pk == TELEPORT), own_b,
+                    jnp.where(pk == INFERNO_DANCE, own_b & (K.c(rows, "ptype") == K.inferno_type), False))
+    opp = jnp.where(pk == WATER_SHURIKEN, yocc, jnp.where(pk == STRETCH_KICK, yocc & bench, False))
+    choice = jnp.concatenate([jnp.zeros(64, bool), own, opp])
+
+    return jnp.where(phase == SETUP, setup, jnp.where(phase == MAIN, main,
+                                                      jnp.where(phase == CHOICE, choice, jnp.zeros(72, bool))))
+
+
+def observe(E: Engine, s, me):
+    """int32[416] from player ``me``'s point of view (§9.5)."""
+    K = E.K
+    me = jnp.asarray(me, I32)
+    op = 1 - me
+    turn, phase = s["turn"], s["phase"]
+    setup = phase == SETUP
+    m = lambda f: pick(s[f], me)   # noqa: E731
+    y = lambda f: pick(s[f], op)   # noqa: E731
+    is_tp = (me == s["turn_player"]).astype(I32)
+    visible = (s["hand_revealed"] == 1) & (me == s["turn_player"])
+    emask = lambda et: jnp.sum(jnp.where(et > 0, 1 << jnp.clip(et - 1, 0), 0))  # noqa: E731
+    head = lambda f: jnp.where(s["pend_len"] > 0, s[f][0], 0)  # noqa: E731
+    glob = jnp.stack([
+        turn, phase, head("pend_kind"), head("pend_count"), is_tp, (me == s["first_player"]).astype(I32),
+        m("points"), y("points"), m("deck_size"), y("deck_size"), m("hand_size"), jnp.where(setup, 0, y("hand_size")),
+        s["supporter_played"], s["retreated"], s["retreat_red"], s["giovanni"], s["blaine"],
+        m("zone_cur"), m("zone_next"), y("zone_next"), (m("blue_until") >= turn).astype(I32),
+        (y("blue_until") >= turn).astype(I32), visible.astype(I32), emask(m("etypes")), emask(y("etypes")),
+    ]).astype(I32)
+    hands = jnp.concatenate([m("hand"), jnp.where(visible, y("hand"), 0)])
+
+    def slots(p):
+        card, tool = pick(s["card"], p), pick(s["tool"], p)
+        occ = card != 0
+        per = jnp.concatenate([
+            card[:, None], E.max_hp(card, tool)[:, None], pick(s["dmg"], p)[:, None], pick(s["energy"], p),
+            tool[:, None], pick(s["status"], p), (pick(s["entered"], p) == turn)[:, None],
+            (pick(s["ability_turn"], p) == turn)[:, None], (pick(s["growl_until"], p) >= turn)[:, None],
+            pick(s["under"], p)], axis=1).astype(I32)
+        return jnp.where(occ[:, None], per, 0).reshape(-1)
+
+    board = jnp.concatenate([slots(me), jnp.where(setup, 0, slots(op))])
+    discards = jnp.concatenate([m("discard")[1:], y("discard")[1:]])
+    deck = jnp.where(jnp.arange(DECK_SIZE) < m("deck_size"), m("deck"), 0)
+    own_deck = count_cards(deck)[1:]
+    return jnp.concatenate([glob, hands, board, discards, own_deck]).astype(I32)
