@@ -70,10 +70,16 @@ class Adapter(abc.ABC):
     Class attributes every adapter sets:
 
     - ``family``: the family name; its suite lives in ``suites/<family>/``.
-    - ``randomness``: the name of the random generator the implementation uses
-      (``"glibc-rand"``, ``"showdown-prng"``...) when it is reproduced exactly by
-      the counterpart, so lockstep comparison is possible; ``None`` when its
-      random stream is its own (statistics only).
+    - ``randomness``: the name of the generator its resets (and any random draws in a
+      step) use (``"glibc-rand"``, ``"showdown-prng"``, ``"numpy-pcg64"``...). Two sides
+      naming the same generator reproduce each other's draws exactly: the same seed gives
+      the same start and the same episode. ``None``: a generator of its own.
+    - ``deterministic_step``: True when ``step`` draws no random numbers: the next state and
+      the outputs are a function of the canonical state and the action alone (physics,
+      classic control). Then a pair can be compared from injected states even when the two
+      resets draw from different generators: L1 injects the same state into both, L2 and L3
+      lockstep start the port from the reference's state (state-synced). A step that draws
+      from a generator, even one held in the state, needs ``randomness`` to match instead.
 
     The instance is built with the variant's configuration as keyword arguments
     (frameskip, battle format...). An adapter that cannot honour a setting raises
@@ -82,6 +88,7 @@ class Adapter(abc.ABC):
 
     family: ClassVar[str]
     randomness: ClassVar[str | None] = None
+    deterministic_step: ClassVar[bool] = False
     role: ClassVar[str] = "ported"  # what it is meant as: "reference" or "ported" (informational)
     requires: ClassVar[tuple] = ()  # importable modules it needs, checked by `missing()`
 

@@ -1,4 +1,5 @@
 """Errors with messages that name the problem and the fix."""
+import traceback
 
 
 class EquivError(Exception):
@@ -23,3 +24,13 @@ class AdapterError(EquivError):
     def __init__(self, message: str, *, side: str = "", adapter: str = "", stderr: str = ""):
         super().__init__(message)
         self.side, self.adapter, self.stderr = side, adapter, stderr
+
+
+def with_cause(e: BaseException) -> str:
+    """The error's message, then the traceback of what caused it (an adapter's own bug, say),
+    so the evidence reaches the terminal and the report."""
+    cause = e.__cause__
+    if cause is None:
+        return str(e)
+    tb = "".join(traceback.format_exception(type(cause), cause, cause.__traceback__))
+    return f"{e}\n\ncaused by:\n{tb}"

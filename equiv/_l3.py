@@ -1,19 +1,20 @@
-"""L3: seeded rollouts, in lockstep where randomness is aligned, and statistically always.
+"""L3: seeded rollouts, in lockstep where the sides can share a trajectory, and statistically always.
 
-Lockstep: the reference plays whole episodes under a policy; the port replays the
-very same actions; every step is compared. Statistics: each side plays its own
-seeds (disjoint sets, so equal samples prove nothing by construction), every
-suite metric is extracted per episode, and the samples are compared with TOST
-against the declared margin plus a distribution test, Holm-corrected across all
-metrics of the pair.
+Lockstep: the reference plays whole episodes under a policy; the port replays the very
+same actions, from the same seed when the two reproduce each other's generator, else from
+the reference's start state (state-synced); every step is compared (in teacher-forced
+segments when the suite says so). Statistics: each side plays its own seeds (disjoint
+sets, so equal samples prove nothing by construction), every suite metric is extracted
+per episode, and the samples are compared with TOST against the declared margin plus a
+distribution test, Holm-corrected across all metrics of the pair.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from equiv._compare import first_divergence
 from equiv._errors import AdapterError
 from equiv._items import ItemResult, ItemSpec, item_id
+from equiv._lockstep import Growth, Tally, compare_episodes, perturbed
 
 LOCKSTEP_CHUNK = 8  # episodes held in memory at once
 
@@ -25,9 +26,24 @@ def _variants(pair) -> list[str]:
 
 def plan(pair) -> list[ItemSpec]:
     specs = []
-    for variant in _variants(pair):
+    variants = _variants(pair)
+    if not variants:
+        pair.note("L3", "rollouts", False, f"the tier runs rollouts only on {list(pair.tier.l3_variants)}, "
+                                           f"none of which is selected")
+    if pair.sync.comparable:
+        how = ("from the same seeds" if pair.sync.aligned else "from the reference's start state")
+        forced = (f", re-synchronised every {pair.suite.sync_every} steps (teacher-forced), with "
+                  f"free-running error growth" if pair.suite.sync_every else "")
+        pair.note("L3", "lockstep", bool(variants), f"{pair.tier.lockstep_episodes} episodes per policy "
+                                                    f"and variant {how}{forced}")
+    else:
+        pair.note("L3", "lockstep", False, pair.sync.why_not)
+    pair.note("L3", "statistics", bool(variants and pair.suite.metrics),
+              f"{pair.tier.stat_episodes} episodes per side on disjoint seeds" if pair.suite.metrics
+              else "the suite declares no metrics")
+    for variant in variants:
         for policy in pair.policies():
-            if pair.aligned:
+            if pair.sync.comparable:
                 specs.append(ItemSpec(item_id("L3", f"lockstep[{policy}]", variant), "L3", variant,
                                       f"lockstep[{policy}]", lambda p, v=variant, po=policy: lockstep(p, v, po)))
             for m in pair.suite.metrics:
@@ -44,34 +60,50 @@ def lockstep(pair, variant: str, policy_name: str) -> ItemResult:
     n = pair.tier.lockstep_episodes
     seeds = pair.episode_seeds(n)
     spec_id = item_id("L3", f"lockstep[{policy_name}]", variant)
-    steps = 0
+    tally, growth = Tally(), Growth()
     for lo in range(0, n, LOCKSTEP_CHUNK):
         chunk = seeds[lo:lo + LOCKSTEP_CHUNK]
+        start_states = []
+        for seed in chunk:  # the reference's start: the port's start when resets differ
+            ref.reset(seed)
+            start_states.append(ref.state())
         r_trajs = _whole(ref.rollouts(chunk, policy, pair.tier.max_steps, record_states=True), ref)
-        # A port that has diverged may then refuse one of the reference's actions and stop: the
-        # divergence before the stop is the finding; a stop with nothing diverged is not evidence.
-        p_trajs = port.replays(chunk, [t.actions for t in r_trajs], record_states=True)
-        for seed, rt, pt in zip(chunk, r_trajs, p_trajs):
-            steps += rt.length
-            div = first_divergence(pair.suite, rt, pt)
-            if pt.interrupted and (div is None or div.step >= pt.length):
-                _whole([pt], port)
-            if div is None:
-                continue
-            div.seed = seed
-            div.detail = pair.explain(variant, seed, [a for a in rt.actions[: div.step + 1]])
-            entry = pair.ledger.excuse(spec_id, div.field_names)
-            if entry is not None:
-                return ItemResult("xfailed", f"known difference {entry.id}: {div.headline()}",
-                                  divergence=div, ledger=[entry.id])
-            done = seeds.index(seed)
-            stop = (f"\nthe port's replay then stopped after {pt.length} steps: {pt.interrupted}"
-                    if pt.interrupted else "")
-            return ItemResult("failed", f"episode {done + 1}/{n}: {div.headline()}", divergence=div,
-                              message=f"lockstep under policy {policy_name!r}, {done} episode(s) identical "
-                                      f"before this one\n{div.describe()}{stop}")
+        for traj, start in zip(r_trajs, start_states):
+            pair.count_coverage(variant, "L3", traj, start)
+        starts = chunk if pair.sync.aligned else start_states
+
+        def evidence(div, i, pt):
+            # A port that diverged may then refuse one of the reference's actions and stop: the
+            # divergence before the stop is the finding; a stop with nothing diverged is not evidence.
+            div.detail = pair.explain(variant, starts[i], list(r_trajs[i].actions[: div.step + 1]))
+            if pt.interrupted:
+                div.detail = (div.detail or "") + (f"\nthe port's replay then stopped after {pt.length} "
+                                                   f"steps: {pt.interrupted}")
+
+        compare_episodes(pair, port, spec_id, "L3", r_trajs, starts, start_states, tally, evidence)
+        if pair.suite.sync_every:
+            actions = [t.actions for t in r_trajs]
+            growth.add(pair.suite.state, r_trajs, port.replays(starts, actions, record_states=True),
+                       ref.replays([perturbed(s) for s in start_states], actions, record_states=True))
+        if tally.first is not None:
+            break
         pair.progress(f"lockstep[{policy_name}] {variant}: {min(lo + LOCKSTEP_CHUNK, n)}/{n} episodes")
-    return ItemResult("passed", f"{n} episodes, {steps} steps, identical at every step", examples=n)
+    stats = {"lockstep": tally.to_json(), "growth": growth.to_json()}
+    line = tally.summary()
+    if pair.suite.sync_every:
+        level = 1e-3
+        line += (f"; free-running error passes {level:g} at step {growth.horizon('ported', level)} "
+                 f"(reference perturbed by one ulp: {growth.horizon('reference', level)})")
+    if tally.first is not None:
+        div = tally.first
+        return ItemResult("failed", f"episode {tally.episodes}/{n}: {div.headline()}", divergence=div,
+                          stats=stats, message=f"lockstep under policy {policy_name!r}: {line}\n"
+                                               f"{div.describe()}")
+    if tally.excused:
+        return ItemResult("xfailed", f"known differences: {line}", stats=stats, examples=n,
+                          ledger=sorted(tally.excused))
+    return ItemResult("passed", line, stats=stats, examples=n,
+                      divergence=tally.first_borderline)
 
 
 def statistic(pair, variant: str, policy_name: str, metric) -> ItemResult:

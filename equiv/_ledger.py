@@ -7,9 +7,14 @@
       tests: ["L1::*"]                 # optional globs over item ids (default: every item)
       reason: XLA rewrites x/c as x*(1/c); 1 ulp on obs.
       date: 2026-11-24
+      within: 1.0e-6                   # optional: excuse only differences up to this size
 
 A failing item whose every differing field matches one applicable entry is an
-expected failure (xfailed). An entry that applied to items that ran but matched
+expected failure (xfailed). ``within`` bounds the excuse: a difference on a listed field
+larger than it (absolute, element-wise) is still a divergence, so an entry for a known
+rounding difference cannot hide a real bug on the same field.
+
+An entry that applied to items that ran but matched
 no failure is *fixed*: the gate fails until it is deleted, so the ledger cannot rot.
 """
 from __future__ import annotations
@@ -18,6 +23,7 @@ import fnmatch
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import yaml
 
 from equiv._errors import ConfigError
@@ -30,14 +36,17 @@ class Entry:
     reason: str
     date: str
     tests: list = field(default_factory=lambda: ["*"])
+    within: float | None = None  # the largest difference it excuses (None: any)
     applied: int = 0  # items it applied to that ran
     matched: int = 0  # failures it turned into expected failures
 
     def applies_to(self, item_id: str) -> bool:
         return any(fnmatch.fnmatchcase(item_id, t) for t in self.tests)
 
-    def covers(self, field_names) -> bool:
-        return all(any(fnmatch.fnmatchcase(n, g) for g in self.fields) for n in field_names)
+    def covers(self, field_names, mismatches=None) -> bool:
+        if not all(any(fnmatch.fnmatchcase(n, g) for g in self.fields) for n in field_names):
+            return False
+        return self.within is None or all(_size(m) <= self.within for m in mismatches or ())
 
     @property
     def status(self) -> str:
@@ -47,7 +56,17 @@ class Entry:
 
     def to_json(self) -> dict:
         return {"id": self.id, "fields": self.fields, "tests": self.tests, "reason": self.reason,
-                "date": self.date, "status": self.status, "matched": self.matched}
+                "date": self.date, "within": self.within, "status": self.status, "matched": self.matched}
+
+
+def _size(m) -> float:
+    """The largest element-wise difference of a mismatch (inf when not numeric)."""
+    try:
+        r = np.asarray(m.reference, np.float64)
+        p = np.asarray(m.ported, np.float64)
+        return float(np.max(np.abs(r - p))) if r.shape == p.shape else float("inf")
+    except (TypeError, ValueError):
+        return float("inf")
 
 
 class Ledger:
@@ -67,14 +86,19 @@ class Ledger:
         entries, seen = [], set()
         for i, raw in enumerate(data):
             need = {"id", "fields", "reason", "date"}
-            if not isinstance(raw, dict) or not need <= set(raw) or not set(raw) <= need | {"tests"}:
-                raise ConfigError(f"{path}: entry {i} must have keys {sorted(need)} and optionally 'tests'; "
-                                  f"got {raw!r}")
+            if not isinstance(raw, dict) or not need <= set(raw) or not set(raw) <= need | {"tests", "within"}:
+                raise ConfigError(f"{path}: entry {i} must have keys {sorted(need)} and optionally 'tests' "
+                                  f"and 'within'; got {raw!r}")
+            within = raw.get("within")
+            if within is not None and not (isinstance(within, (int, float)) and within >= 0):
+                raise ConfigError(f"{path}: entry {raw['id']!r}: 'within' must be a non-negative number "
+                                  f"(the largest difference it excuses); got {within!r}")
             if raw["id"] in seen:
                 raise ConfigError(f"{path}: ledger id {raw['id']!r} is used twice")
             seen.add(raw["id"])
             entries.append(Entry(str(raw["id"]), list(raw["fields"]), str(raw["reason"]), str(raw["date"]),
-                                 list(raw.get("tests") or ["*"])))
+                                 list(raw.get("tests") or ["*"]),
+                                 None if within is None else float(within)))
         return cls(entries, path)
 
     def applicable(self, item_id: str) -> list[Entry]:
@@ -84,13 +108,13 @@ class Ledger:
         for e in self.applicable(item_id):
             e.applied += 1
 
-    def excuse(self, item_id: str, field_names) -> Entry | None:
-        """The entry that accepts this set of differing fields, if any (and count it)."""
+    def excuse(self, item_id: str, field_names, mismatches=None) -> Entry | None:
+        """The entry that accepts this set of differing fields (and sizes), if any; counts it."""
         names = list(field_names)
         if not names:
             return None
         for e in self.applicable(item_id):
-            if e.covers(names):
+            if e.covers(names, mismatches):
                 e.matched += 1
                 return e
         return None

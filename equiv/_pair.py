@@ -8,7 +8,10 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from equiv._errors import ConfigError, EquivError
+import numpy as np
+
+from equiv._coverage import CoverageCount
+from equiv._errors import ConfigError, EquivError, with_cause
 from equiv._items import ItemResult, ItemSpec
 from equiv._ledger import Ledger
 from equiv._registry import resolve_pair
@@ -27,6 +30,47 @@ class RunOptions:
     variants: tuple | None = None  # None: the tier's variants
     policies: tuple | None = None
     progress: object = None  # callable(str) for long-running progress lines
+    strict: bool = False  # INCONCLUSIVE statistics fail the gate
+
+
+@dataclass(frozen=True)
+class Sync:
+    """How the two sides of a pair can be put on the same trajectory.
+
+    ``aligned``: both draw from the same generator, reproduced exactly (same seed, same
+    start, same draws). ``state_sync``: both steps are deterministic functions of the
+    canonical state and the action, so the port can start from (or be re-synchronised to)
+    the reference's state even when their resets draw differently.
+    """
+
+    aligned: bool
+    state_sync: bool
+    why_not: str = ""  # when neither holds: what stops transitions from being compared
+
+    @property
+    def comparable(self) -> bool:
+        return self.aligned or self.state_sync
+
+    @classmethod
+    def of(cls, ref_cls, port_cls, ref_name: str, port_name: str) -> "Sync":
+        aligned = ref_cls.randomness is not None and ref_cls.randomness == port_cls.randomness
+        state_sync = bool(ref_cls.deterministic_step and port_cls.deterministic_step)
+        if aligned or state_sync:
+            return cls(aligned, state_sync)
+        not_det = [n for n, c in ((ref_name, ref_cls), (port_name, port_cls)) if not c.deterministic_step]
+        return cls(False, False, (
+            f"the sides draw from different generators (reference {ref_name!r}: "
+            f"{ref_cls.randomness or 'its own'}, ported {port_name!r}: {port_cls.randomness or 'its own'}) "
+            f"and {' and '.join(repr(n) for n in not_det)} {'does' if len(not_det) == 1 else 'do'} not "
+            f"declare a step that draws no random numbers (Adapter.deterministic_step); declare it "
+            f"where true, or reproduce the reference's generator, to compare transitions"))
+
+    def describe(self) -> str:
+        if self.aligned:
+            return "aligned randomness: same seed, same draws"
+        if self.state_sync:
+            return "state-synced: the port starts from the reference's state (resets draw differently)"
+        return "independent: statistics only"
 
 
 def parse_pair_spec(words: list[str]) -> dict:
@@ -48,6 +92,16 @@ def parse_pair_spec(words: list[str]) -> dict:
     return spec
 
 
+def _verdict(outcomes, incomplete: bool) -> str:
+    if any(o in ("failed", "fixed") for o in outcomes):
+        return "divergent"
+    if "error" in outcomes:
+        return "error"
+    if "inconclusive" in outcomes or incomplete:
+        return "inconclusive"
+    return "equivalent"
+
+
 class PairRun:
     def __init__(self, reference: str, ported: str, options: RunOptions):
         self.reference, self.ported, self.options = reference, ported, options
@@ -58,12 +112,14 @@ class PairRun:
         self.tier = self.suite.tiers[options.tier]
         self.variants = self._pick("variant", options.variants, self.tier.variants, list(self.suite.variants))
         self.ledger = Ledger.load(self.suite.ledger_path)
-        self.aligned = self.ref_cls.randomness is not None and self.ref_cls.randomness == self.port_cls.randomness
+        self.sync = Sync.of(self.ref_cls, self.port_cls, reference, ported)
+        self.notes: list[dict] = []  # per layer: what was planned, what was not and why
         self.seed = int(options.seed)
         self._policies = self._pick("policy", options.policies, self.tier.policies, self.suite.policy_names())
         self._sides: dict = {}
         self._side_errors: dict = {}
         self._stats = None
+        self.coverage = CoverageCount(self.suite.coverage) if self.suite.coverage is not None else None
         self.specs: list[ItemSpec] = []
         self.results: dict[str, ItemResult] = {}
         self.started = _dt.datetime.now(_dt.timezone.utc)
@@ -128,21 +184,39 @@ class PairRun:
     def episode_seeds(self, n: int, group: str = "lockstep") -> list[int]:
         """Reset seeds for ``n`` episodes, inside the suite's seed space.
 
+        Drawn from a generator keyed by a hash of (run seed, pair, group), so another
+        ``--equiv-seed`` gives an independent sample, not the same episodes shifted by one.
         ``group`` "reference" and "ported" get disjoint sets (statistics must not compare an
-        episode with itself); "lockstep" plays the same seeds on both sides."""
+        episode with itself): the lower and upper half of the space; "lockstep" plays the same
+        seeds on both sides. Seeds repeat only when ``n`` exceeds the space."""
         space = self.suite.seed_space or 2**31
-        offset = {"lockstep": 0, "reference": 1_000_000, "ported": 2_000_000}[group]
-        if self.suite.seed_space is None:
-            return [(self.seed + offset + i) % space for i in range(n)]
-        half = space // 2  # a bounded space is split: reference seeds below half, ported above
-        base = {"lockstep": 0, "reference": 0, "ported": half}[group]
-        width = space if group == "lockstep" else half
-        return [base + (self.seed + i) % width for i in range(n)]
+        half = space // 2
+        base, width = {"lockstep": (0, space), "reference": (0, half), "ported": (half, half)}[group]
+        rng = np.random.default_rng(self.seed_for(f"episodes:{group}"))
+        picks = []
+        while len(picks) < n:  # without replacement, cycling only past the space's size
+            k = min(n - len(picks), width)
+            picks += [int(x) for x in rng.choice(width, k, replace=False)]
+        return [base + x for x in picks]
 
     def seed_strategy(self):
         """Hypothesis strategy of valid reset seeds."""
         from hypothesis import strategies as st
         return st.integers(0, (self.suite.seed_space or 2**31) - 1)
+
+    def note(self, layer: str, check: str, ran: bool, why: str = "") -> None:
+        """Record what a layer planned or left out, and why; the terminal and the report show it."""
+        self.notes.append({"layer": layer, "check": check, "ran": ran, "why": why})
+
+    def count_transition(self, variant: str, layer: str, before, action, outputs, after) -> None:
+        """Count the coverage keys of one reference transition (when the suite declares coverage)."""
+        if self.coverage is not None:
+            self.coverage.add(variant, layer, before, action, outputs, after)
+
+    def count_coverage(self, variant: str, layer: str, traj, start_state) -> None:
+        """Count the coverage keys of every step of a reference recording."""
+        if self.coverage is not None:
+            self.coverage.add_trajectory(variant, layer, traj, start_state)
 
     def progress(self, line: str) -> None:
         if self.options.progress is not None:
@@ -177,7 +251,22 @@ class PairRun:
     def plan(self) -> list[ItemSpec]:
         from equiv import _l1, _l2, _l3
         builders = {"L1": _l1.plan, "L2": _l2.plan, "L3": _l3.plan}
-        self.specs = [s for layer in self.options.layers for s in builders[layer](self)]
+        self.notes = []
+        self.specs = []
+        for layer in LAYERS:
+            if layer in self.options.layers:
+                self.specs += builders[layer](self)
+            else:
+                self.note(layer, "every check", False, f"not asked for (--equiv-layers "
+                                                       f"{','.join(self.options.layers)})")
+        if self.coverage is not None:
+            minimum = self.tier.coverage_min
+            for variant in self.variants:
+                self.specs.append(ItemSpec(f"coverage::{variant}", "coverage", variant, "coverage",
+                                           lambda p, v=variant: p.coverage.result(v, minimum)))
+            self.note("coverage", "semantic coverage", True,
+                      f"keys counted over L1, L2 and L3 lockstep; "
+                      + (f"each key required {minimum} times" if minimum else "reported, not required"))
         if self.ledger.entries:
             self.specs.append(ItemSpec("ledger::stale-entries", "ledger", "-", "stale-entries",
                                        lambda p: p._check_ledger()))
@@ -185,15 +274,15 @@ class PairRun:
 
     def run(self, spec: ItemSpec) -> ItemResult:
         t0 = time.perf_counter()
-        if spec.layer != "ledger":
-            self.ledger.note_ran(spec.id)
         try:
             result = spec.run(self)
         except EquivError as e:
-            result = ItemResult("error", str(e).splitlines()[0], message=str(e))
+            result = ItemResult("error", str(e).splitlines()[0], message=with_cause(e))
         except Exception as e:  # a bug in a suite strategy or metric: show it whole
             result = ItemResult("error", f"{type(e).__name__}: {e}", message=traceback.format_exc())
         result.seconds = time.perf_counter() - t0
+        if spec.layer not in ("ledger", "coverage") and result.outcome != "error":
+            self.ledger.note_ran(spec.id)  # an item that errored checked nothing: no entry is judged by it
         self.results[spec.id] = result
         return result
 
@@ -205,17 +294,14 @@ class PairRun:
         lines = [f"{e.id}: {e.reason} (fields {e.fields})" for e in stale]
         return ItemResult("fixed", f"{len(stale)} ledger entr{'y no longer fails' if len(stale) == 1 else 'ies no longer fail'}"
                                    f": delete from {self.ledger.path}",
-                          message="These known differences did not occur; the port now matches. Delete "
-                                  "them from the ledger:\n  " + "\n  ".join(lines))
+                          message="These known differences did not occur in any item that ran to the end "
+                                  "(items that errored are not counted); the port now matches there. "
+                                  "Delete them from the ledger:\n  " + "\n  ".join(lines))
 
     # --- the report ----------------------------------------------------------------
     def verdict(self) -> str:
-        outcomes = [r.outcome for r in self.results.values()]
-        if any(o in ("failed", "error", "fixed") for o in outcomes):
-            return "divergent"
-        if any(o == "inconclusive" for o in outcomes) or len(self.results) < len(self.specs):
-            return "inconclusive"
-        return "equivalent"
+        """divergent (a difference was found) > error (a check could not run) > inconclusive > equivalent."""
+        return _verdict([r.outcome for r in self.results.values()], len(self.results) < len(self.specs))
 
     def report(self) -> dict:
         from equiv import __version__
@@ -228,9 +314,8 @@ class PairRun:
             layer["items"].append(res.to_json(spec))
             layer["seconds"] = round(layer["seconds"] + res.seconds, 4)
         for layer in layers.values():
-            outs = {i["outcome"] for i in layer["items"]}
-            layer["verdict"] = ("divergent" if outs & {"failed", "error", "fixed"} else
-                                "inconclusive" if outs & {"inconclusive", "not_run"} else "equivalent")
+            outs = [i["outcome"] for i in layer["items"]]
+            layer["verdict"] = _verdict(outs, "not_run" in outs)
         partial = len(self.results) < len(self.specs) or self.interrupted is not None
         return {
             "equiv_version": __version__, "family": self.suite.family, "reference": self.reference,
@@ -240,13 +325,13 @@ class PairRun:
             "settings": {"tier": self.options.tier, "seed": self.seed, "layers": list(self.options.layers),
                          "variants": self.variants, "policies": self._policies,
                          "variant_configs": {v: self.suite.variants[v] for v in self.variants},
-                         "aligned_randomness": self.aligned,
+                         "sync": self.sync.describe(), "strict": self.options.strict,
                          "randomness": {"reference": self.ref_cls.randomness, "ported": self.port_cls.randomness},
                          "tier_settings": {k: v for k, v in vars(self.tier).items()},
                          "command": self.options.command},
             "provenance": {"reference": self.provenance.get("reference", {"adapter": self.reference}),
                            "ported": self.provenance.get("ported", {"adapter": self.ported})},
-            "counts": counts, "layers": layers, "ledger": self.ledger.to_json(),
+            "counts": counts, "layers": layers, "ledger": self.ledger.to_json(), "plan": self.notes,
         }
 
     def write_report(self) -> tuple[Path, Path] | None:

@@ -14,6 +14,7 @@ TIER_OPTION = "--equiv-tier"
 REPORT_OPTION = "--equiv-report"
 SEED_OPTION = "--equiv-seed"
 LAYERS_OPTION = "--equiv-layers"
+STRICT_OPTION = "--equiv-strict"
 _KEY = pytest.StashKey[list]()
 
 
@@ -27,6 +28,9 @@ def pytest_addoption(parser):
                     help="folder for the per-pair JSON and HTML reports (default: equiv-report/)")
     group.addoption(SEED_OPTION, type=int, default=0, help="base seed for every generated case (default 0)")
     group.addoption(LAYERS_OPTION, default="L1,L2,L3", help="layers to run, e.g. L1,L2 (default: all)")
+    group.addoption(STRICT_OPTION, action="store_true", default=False,
+                    help="INCONCLUSIVE statistics fail the gate (default: they show as skipped and the "
+                         "run can still pass)")
 
 
 def _active(config) -> bool:
@@ -58,7 +62,7 @@ def pytest_configure(config):
                                  command="pytest " + " ".join(config.invocation_params.args),
                                  variants=tuple(spec["variant"].split(",")) if "variant" in spec else None,
                                  policies=tuple(spec["policy"].split(",")) if "policy" in spec else None,
-                                 progress=progress)
+                                 progress=progress, strict=config.getoption(STRICT_OPTION))
             pairs.append(PairRun(spec["reference"], spec["ported"], options))
     except EquivError as e:
         raise pytest.UsageError(f"equiv: {e}") from None
@@ -85,11 +89,27 @@ def pytest_report_header(config):
     if not _active(config):
         return None
     pairs = config.stash.get(_KEY, [])
-    return [f"equiv: tier {config.getoption(TIER_OPTION)}, seed {config.getoption(SEED_OPTION)}, reports in "
-            f"{config.getoption(REPORT_OPTION)}/"] + [
-        f"equiv: {p.suite.family}: {p.reference} vs {p.ported}, variants {p.variants}, "
-        f"{'aligned randomness: lockstep on' if p.aligned else 'independent randomness: statistics only'}"
-        for p in pairs]
+    lines = [f"equiv: tier {config.getoption(TIER_OPTION)}, seed {config.getoption(SEED_OPTION)}, reports in "
+             f"{config.getoption(REPORT_OPTION)}/"]
+    for p in pairs:
+        lines.append(f"equiv: {p.suite.family}: {p.reference} vs {p.ported}, variants {p.variants}, "
+                     f"{p.sync.describe()}")
+    return lines
+
+
+def pytest_collection_finish(session):
+    """Say per layer what each pair will check and what it cannot, and why: nothing is left out silently."""
+    config = session.config
+    if not _active(config) or _KEY not in config.stash:
+        return
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None:
+        return
+    for p in config.stash[_KEY]:
+        reporter.write_line(f"equiv: {p.reference} vs {p.ported}: {len(p.specs)} checks planned")
+        for n in p.notes:
+            reporter.write_line(f"equiv:   {n['layer']} {n['check']}: {'runs' if n['ran'] else 'NOT RUN'}"
+                                f" - {n['why']}")
 
 
 class EquivFailure(Exception):
@@ -117,6 +137,8 @@ class EquivItem(pytest.Item):
         if result.outcome == "xfailed":
             pytest.xfail(result.summary)
         if result.outcome == "inconclusive":
+            if pair.options.strict:
+                raise EquivFailure(f"INCONCLUSIVE (--equiv-strict makes this a failure): {result.summary}")
             pytest.skip(result.summary)
         if result.outcome in ("failed", "error", "fixed"):
             head = {"failed": "DIVERGENT", "error": "ERROR", "fixed": "LEDGER STALE"}[result.outcome]

@@ -482,6 +482,30 @@ def _margin_svg(stats: dict) -> Markup:
     return _svg(_W, h, body)
 
 
+def _growth_svg(growth: dict) -> Markup:
+    """Log-scale error against step: the port and the one-ulp-perturbed reference."""
+    floor = 1e-17  # exact zeros are drawn on the floor
+    series = []
+    for key, colour in (("reference_perturbed", _REF_COLOUR), ("ported", _PORT_COLOUR)):
+        for level, dash in (("0.5", ""), ("0.9", ' stroke-dasharray="4 3"')):
+            ys = [v for v in (growth.get(key) or {}).get(level) or []]
+            if ys:
+                series.append(([max(float(v or 0.0), floor) for v in ys], colour, dash))
+    if not series:
+        return _svg(_W, 40, [_text(_W / 2, 24, "no error recorded", "middle")])
+    horizon = max(len(ys) for ys, _, _ in series)
+    lo = math.floor(math.log10(min(min(ys) for ys, _, _ in series)))
+    hi = max(math.ceil(math.log10(max(max(ys) for ys, _, _ in series))), lo + 1)
+    x, y = _scale(0, max(horizon - 1, 1), _PAD_L, _W - _PAD_R), _scale(lo, hi, _H - _PAD_B, _PAD_T)
+    body = _axes(x, None, 0, max(horizon - 1, 1), 0, 0, "log10 error")
+    body += [_text(_PAD_L - 4, y(t) + 3, f"{t}", "end") for t in range(lo, hi + 1, max(1, (hi - lo) // 5))]
+    for ys, colour, dash in series:
+        pts = " ".join(f"{x(t):.1f},{y(math.log10(v)):.1f}" for t, v in enumerate(ys))
+        body.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="1.5"{dash}/>')
+    body += _legend("error against step", reference="ref +1 ulp")
+    return _svg(_W, _H, body)
+
+
 def _scale(d0, d1, r0, r1):
     k = (r1 - r0) / (d1 - d0) if d1 != d0 else 0.0
     return lambda v: r0 + (v - d0) * k
@@ -496,15 +520,16 @@ def _axes(x, y, x_lo, x_hi, y_lo, y_hi, y_label) -> list[str]:
         for t in _ticks(x_lo, x_hi):
             parts += [f'<line x1="{x(t):.1f}" x2="{x(t):.1f}" y1="{base}" y2="{base + 4}" '
                       f'stroke="#4a5568"/>', _text(x(t), base + 15, _tick_label(t), "middle")]
-    for t in _ticks(y_lo, y_hi, 3):
-        parts.append(_text(left - 4, y(t) + 3, _tick_label(t), "end"))
+    if y is not None:
+        for t in _ticks(y_lo, y_hi, 3):
+            parts.append(_text(left - 4, y(t) + 3, _tick_label(t), "end"))
     return parts
 
 
-def _legend(what: str) -> list[str]:
+def _legend(what: str, reference: str = "reference") -> list[str]:
     x0 = _W - _PAD_R - 150
     return [f'<rect x="{x0}" y="4" width="9" height="9" fill="{_REF_COLOUR}"/>',
-            _text(x0 + 12, 12, "reference", "start"),
+            _text(x0 + 12, 12, reference, "start"),
             f'<rect x="{x0 + 75}" y="4" width="9" height="9" fill="{_PORT_COLOUR}"/>',
             _text(x0 + 87, 12, "ported", "start"),
             f"<title>{escape(what)}</title>"]
@@ -534,4 +559,4 @@ def _svg(w: int, h: int, body: list[str]) -> Markup:
 
 
 _env.filters.update(value=_value, seconds=_seconds, num=_num, pvalue=_pvalue)
-_env.globals.update(divergence_view=_divergence_view, stats_svg=_stats_svg)
+_env.globals.update(divergence_view=_divergence_view, stats_svg=_stats_svg, growth_svg=_growth_svg)

@@ -7,7 +7,7 @@ knowledge of either implementation.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping
 
 import numpy as np
@@ -83,7 +83,14 @@ def _ulp_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Field:
-    """One named array of a canonical state or of a step's outputs."""
+    """One named array of a canonical state or of a step's outputs.
+
+    ``tolerance`` applies wherever nothing more specific is said; ``tolerances`` maps a layer
+    (``"L1"``, ``"L2"``, ``"L3"``) to the tolerance used there instead: a k-step comparison in
+    a teacher-forced lockstep can allow more than a single transition. ``cast``: a value of
+    another float dtype is converted to ``dtype`` before comparing, so a float32 port of a
+    float64 reference is judged by its values and the tolerance, not by its dtype.
+    """
 
     name: str
     dtype: str
@@ -91,10 +98,25 @@ class Field:
     tolerance: Tolerance = EXACT
     doc: str = ""
     allow_nan: bool = False
+    tolerances: Mapping | None = None
+    cast: bool = False
 
     @property
     def np_dtype(self) -> np.dtype:
         return np.dtype(self.dtype)
+
+    def at(self, layer: str | None) -> "Field":
+        """This field with the tolerance its declaration gives for ``layer``."""
+        tol = (self.tolerances or {}).get(layer) if layer else None
+        return self if tol is None else replace(self, tolerance=tol, tolerances=None)
+
+    def arrays(self, ref, port) -> tuple[np.ndarray, np.ndarray]:
+        """Both values as arrays, converted to the field's dtype where ``cast`` allows it."""
+        r, p = np.asarray(ref), np.asarray(port)
+        if self.cast and self.np_dtype.kind == "f":
+            r = r.astype(self.np_dtype) if r.dtype.kind == "f" else r
+            p = p.astype(self.np_dtype) if p.dtype.kind == "f" else p
+        return r, p
 
 
 @dataclass(frozen=True)
@@ -133,6 +155,17 @@ def _short(v, limit: int = 120) -> str:
     return s if len(s) <= limit else s[:limit] + "..."
 
 
+def _first_non_finite(arr: np.ndarray, leading: int) -> str:
+    """'is nan at step 5, index (2,)': where the first non-finite element is, and how many."""
+    bad = ~np.isfinite(arr)
+    first = tuple(int(i) for i in np.argwhere(bad)[0]) if arr.ndim else ()
+    step, index = first[:leading], first[leading:]
+    where = (f" at step {step[0]}" if step else "") + (f", index {index}" if index else "")
+    more = f" ({int(bad.sum())} non-finite elements in all)" if bad.sum() > 1 else ""
+    value = (arr[first] if first else arr).item()
+    return f"is {value!r}{where}{more}"
+
+
 class Schema:
     """An ordered set of fields, with validation and comparison."""
 
@@ -142,6 +175,7 @@ class Schema:
             if f.name in self.fields:
                 raise SchemaError(f"field {f.name!r} is declared twice in the schema")
             self.fields[f.name] = f
+        self._layers: dict = {}
 
     def __iter__(self):
         return iter(self.fields.values())
@@ -151,6 +185,14 @@ class Schema:
 
     def names(self) -> list[str]:
         return list(self.fields)
+
+    def at(self, layer: str | None) -> "Schema":
+        """The schema with each field's tolerance for ``layer`` (itself when none differs)."""
+        if not layer or not any(f.tolerances for f in self):
+            return self
+        if layer not in self._layers:
+            self._layers[layer] = Schema(f.at(layer) for f in self)
+        return self._layers[layer]
 
     def coerce(self, values: Mapping, who: str, leading: int = 0) -> dict[str, np.ndarray]:
         """Check ``values`` against the schema and return it as exact-dtype arrays.
@@ -170,12 +212,14 @@ class Schema:
         out = {}
         for name, f in self.fields.items():
             arr = np.asarray(values[name])
+            if f.cast and f.np_dtype.kind == "f" and arr.dtype.kind == "f":
+                arr = arr.astype(f.np_dtype)
             if arr.shape[len(arr.shape) - len(f.shape):] != tuple(f.shape) or arr.ndim != len(f.shape) + leading:
                 want = ("(T, ...) + " if leading else "") + str(tuple(f.shape))
                 raise SchemaError(f"{who}: field {name!r} has shape {arr.shape}, schema says {want}; "
                                   f"make the adapter return the schema's shape")
-            if arr.dtype.kind == "f" and not f.allow_nan and not np.all(np.isfinite(arr)):
-                raise SchemaError(f"{who}: field {name!r} contains NaN or inf ({_short(arr)}); the "
+            if arr.dtype.kind in "fc" and not f.allow_nan and not np.all(np.isfinite(arr)):
+                raise SchemaError(f"{who}: field {name!r} {_first_non_finite(arr, leading)}; the "
                                   f"implementation produced a non-finite value (declare allow_nan=True "
                                   f"on the field only if that is legitimate)")
             # A dtype other than the schema's is kept as is: compare() reports it as a divergence.
@@ -186,7 +230,7 @@ class Schema:
         """Every field whose values differ beyond its tolerance, in schema order."""
         found = []
         for name, f in self.fields.items():
-            r, p = np.asarray(ref[name]), np.asarray(port[name])
+            r, p = f.arrays(ref[name], port[name])
             if r.dtype != f.np_dtype or p.dtype != f.np_dtype or r.shape != p.shape:
                 found.append(Mismatch(prefix + name, r, p, f.tolerance.describe(),
                                       note=f"dtype/shape differ: reference {r.dtype}{r.shape}, ported "

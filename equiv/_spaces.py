@@ -27,6 +27,21 @@ class Discrete:
             acts = np.asarray(acts)
         return int(acts[0]) if self.players == 1 else acts.astype(np.int64)
 
+    def problem(self, action) -> str | None:
+        """What is wrong with ``action`` for this space (None when it is a valid action)."""
+        values = np.asarray(action)
+        if values.dtype == bool or values.dtype.kind not in "iu":
+            if values.dtype.kind == "f" and np.all(values == np.round(values)):
+                return f"{action!r} is written as a float; a discrete action is an integer"
+            return f"{action!r} is not an integer action"
+        want = () if self.players == 1 else (self.players,)
+        if values.shape != want:
+            return (f"{action!r} has shape {values.shape}; this space takes "
+                    f"{'one integer' if self.players == 1 else f'{self.players} integers (one per player)'}")
+        if np.any(values < 0) or np.any(values >= self.n):
+            return f"{action!r} is outside 0..{self.n - 1}"
+        return None
+
     def strategy(self):
         from hypothesis import strategies as st
         one = st.integers(0, self.n - 1)
@@ -47,6 +62,20 @@ class Box:
 
     def sample(self, rng: np.random.Generator, legal=None):
         return rng.uniform(self.low, self.high, size=self.shape).astype(self.dtype)
+
+    def problem(self, action) -> str | None:
+        """What is wrong with ``action`` for this space (None when it is a valid action)."""
+        try:
+            values = np.asarray(action, dtype=np.float64)
+        except (TypeError, ValueError):
+            return f"{action!r} is not a number or an array of numbers"
+        if values.shape != tuple(self.shape) and values.size != int(np.prod(self.shape, dtype=int)):
+            return f"{action!r} has shape {values.shape}; this space takes shape {tuple(self.shape)}"
+        if not np.all(np.isfinite(values)):
+            return f"{action!r} is not finite"
+        if np.any(values < self.low) or np.any(values > self.high):
+            return f"{action!r} is outside [{self.low}, {self.high}]"
+        return None
 
     def strategy(self):
         from hypothesis import strategies as st

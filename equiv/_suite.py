@@ -76,6 +76,41 @@ class Metric:
 
 
 @dataclass(frozen=True)
+class Threshold:
+    """A boolean output decided by a continuous quantity crossing a threshold.
+
+    ``margin(before, action, outputs, after) -> float | None``: how far the deciding quantity
+    lay from its threshold in the reference's transition (``before``/``after`` are canonical
+    states, ``outputs`` the reference's output record), in the quantity's own unit. When the
+    two sides disagree on ``field`` and ``margin <= within`` (the quantity's tolerance), the
+    disagreement is *borderline*: reported with the margin, not as a divergence. A float32
+    port of a float64 reference disagrees on ``theta > 0.2094`` inside a window of a few ulps;
+    outside it, the flag must agree. ``None`` means the margin is unknown: a divergence.
+    """
+
+    field: str
+    margin: Callable
+    within: float
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What a transition exercises, counted across L1 cases, L2 steps and L3 lockstep steps.
+
+    ``hit(before, action, outputs, after, variant) -> iterable of str``: the keys one
+    reference transition covers (``before``/``after`` canonical states, ``outputs`` its
+    output record). ``keys(variant) -> iterable of str | None``: every key the variant can
+    reach, so the report lists keys never hit and a tier can require each of them
+    (``Tier.coverage_min``). ``keys`` may be None when the universe is open.
+    """
+
+    hit: Callable
+    keys: Callable | None = None
+    doc: str = ""
+
+
+@dataclass(frozen=True)
 class Tier:
     """How hard to look at each tier."""
 
@@ -86,6 +121,7 @@ class Tier:
     variants: tuple | None = None  # None: every variant
     policies: tuple | None = None  # None: every policy
     l3_variants: tuple | None = None  # rollouts only on these variants (None: all of the tier's)
+    coverage_min: int = 0  # each coverage key must be hit at least this often (0: report only)
 
 
 DEFAULT_TIERS = {
@@ -118,7 +154,18 @@ class Suite:
     # actions end with the diverging step's action.
     explain: Callable | None = None
     bench: Callable | None = None  # bench(reference_cls, ported_cls, args) prints a side-by-side table
+    # Chaotic or reduced-precision pairs: L2 and L3 lockstep re-synchronise the port to the
+    # reference's state every ``sync_every`` steps and compare each k-step segment (teacher
+    # forcing); None compares whole episodes free-running, as exact pairs do.
+    sync_every: int | None = None
+    thresholds: list = field(default_factory=list)  # Threshold: flags decided by a continuous quantity
+    coverage: Coverage | None = None
+    traces: list = field(default_factory=list)  # Trace objects made in code, beside traces/*.yaml
     doc: str = ""
+
+    def threshold(self, field_name: str) -> Threshold | None:
+        """The threshold declared for an output field (``state.`` fields by their full name)."""
+        return next((t for t in self.thresholds if t.field == field_name), None)
 
     @property
     def traces_dir(self) -> Path | None:

@@ -14,9 +14,12 @@ A trace is a YAML file in ``suites/<family>/traces/``::
       - {repeat: 2, times: 50}                 # run-length form
     expect:                                    # optional checks on the reference itself
       - {step: 49, field: reward, value: -1.0}
+    stop_at_end: true                          # optional: actions past the episode's end are not used
 
 Steps count from 0. ``expect`` entries check the *reference* too, so a trace can
-pin behaviour as well as compare the sides.
+pin behaviour as well as compare the sides. Every action is checked against the suite's
+action space before anything runs, and a trace whose episode ends before its last action
+is a trace-file error unless it says ``stop_at_end: true``.
 """
 from __future__ import annotations
 
@@ -28,7 +31,7 @@ import yaml
 
 from equiv._errors import TraceFileError
 
-_KEYS = {"doc", "variant", "seed", "state", "actions", "expect", "name"}
+_KEYS = {"doc", "variant", "seed", "state", "actions", "expect", "name", "stop_at_end"}
 
 
 @dataclass
@@ -41,6 +44,17 @@ class Trace:
     variant: str | None = None
     state: dict = field(default_factory=dict)
     expect: list = field(default_factory=list)
+    stop_at_end: bool = False
+    entries: list = field(default_factory=list)  # the file's action entry each action came from
+
+    def check_actions(self, space) -> None:
+        """Every action valid for ``space``, or a TraceFileError naming the step and the action."""
+        for step, a in enumerate(self.actions):
+            problem = space.problem(a)
+            if problem:
+                entry = self.entries[step] if self.entries else step
+                raise TraceFileError(f"{self.path}: step {step} (action entry {entry}): {problem}; "
+                                     f"the suite's action space is {space}")
 
 
 def load_trace(path: Path) -> Trace:
@@ -60,17 +74,21 @@ def load_trace(path: Path) -> Trace:
         raise TraceFileError(f"{path}: 'actions' must be a non-empty list of actions")
     if not isinstance(data.get("seed", 0), int):
         raise TraceFileError(f"{path}: 'seed' must be an integer, got {data.get('seed')!r}")
-    actions = []
+    actions, entries = [], []
     for i, a in enumerate(data["actions"]):
         if isinstance(a, dict):
             if set(a) != {"repeat", "times"} or not isinstance(a["times"], int) or a["times"] < 1:
                 raise TraceFileError(f"{path}: action entry {i} ({a!r}) must be an action or "
                                      f"{{repeat: ACTION, times: N}} with N >= 1")
             actions.extend([a["repeat"]] * a["times"])
+            entries.extend([i] * a["times"])
         elif isinstance(a, (int, float, list)) and not isinstance(a, bool):
             actions.append(a)
+            entries.append(i)
         else:
             raise TraceFileError(f"{path}: action entry {i} ({a!r}) is not a number, a list or a repeat")
+    if not isinstance(data.get("stop_at_end", False), bool):
+        raise TraceFileError(f"{path}: 'stop_at_end' must be true or false")
     expect = data.get("expect") or []
     for i, e in enumerate(expect):
         if not isinstance(e, dict) or set(e) != {"step", "field", "value"}:
@@ -79,13 +97,19 @@ def load_trace(path: Path) -> Trace:
     if not isinstance(state, dict):
         raise TraceFileError(f"{path}: 'state' must be a mapping of field name to value")
     return Trace(name=data.get("name") or path.stem, path=path, seed=int(data.get("seed", 0)),
-                 actions=[_action(a) for a in actions], doc=str(data.get("doc", "")).strip(),
-                 variant=data.get("variant"), state=state, expect=expect)
+                 actions=[_action(a, path, e) for a, e in zip(actions, entries)], doc=str(data.get("doc", "")).strip(),
+                 variant=data.get("variant"), state=state, expect=expect,
+                 stop_at_end=bool(data.get("stop_at_end", False)), entries=entries)
 
 
-def _action(a):
+def _action(a, path, entry):
     if isinstance(a, list):
-        arr = np.asarray(a)
+        try:
+            arr = np.asarray(a) if a else np.zeros(0)
+        except ValueError:  # ragged
+            arr = np.asarray([None])
+        if arr.dtype.kind not in "iuf" or arr.dtype == bool:
+            raise TraceFileError(f"{path}: action entry {entry} ({a!r}) must be a list of numbers")
         return arr.astype(np.float32) if arr.dtype.kind == "f" else arr.astype(np.int64)
     return a
 

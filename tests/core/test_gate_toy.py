@@ -107,22 +107,27 @@ def test_malformed_pair_words(pytester, tmp_path):
 
 
 def test_adapter_that_raises_names_the_side(pytester, tmp_path):
+    # An error is its own verdict, not a divergence, and the port's traceback is kept.
     result, report = gate(pytester, tmp_path, "toy_raises")
-    assert result.ret == 1 and report["verdict"] == "divergent"
+    assert result.ret == 1 and report["verdict"] == "error"
     errors = [i for i in items(report).values() if i["outcome"] == "error"]
     assert errors and all("ported adapter 'toy_raises'" in i["summary"] for i in errors)
     assert any("port exploded at t=5" in i["summary"] for i in errors)
+    assert all("tests/toy/adapters.py" in i["message"] and "Traceback" in i["message"] for i in errors)
+    result.stdout.fnmatch_lines(["*raise RuntimeError*", "*toy: toy_ref vs toy_raises: ERROR*"])
 
 
 def test_adapter_that_returns_nan(pytester, tmp_path):
     result, report = gate(pytester, tmp_path, "toy_nan")
-    assert result.ret == 1
-    result.stdout.fnmatch_lines(["*ported adapter 'toy_nan' step(): field 'reward' contains NaN*"])
+    assert result.ret == 1 and report["verdict"] == "error"
+    result.stdout.fnmatch_lines(["*ported adapter 'toy_nan' step(): field 'reward' is nan*"])
+    # In a recorded episode the message names the step too.
+    result.stdout.fnmatch_lines(["*field 'reward' is nan at step *"])
 
 
 def test_reference_process_that_dies(pytester, tmp_path):
     result, report = gate(pytester, tmp_path, "toy_jax", reference="toy_ref_dies")
-    assert result.ret == 1 and report["verdict"] == "divergent"
+    assert result.ret == 1 and report["verdict"] == "error"
     result.stdout.fnmatch_lines(["*reference process died (exit code 3)*"])
     # What was computed before the crash is kept in the report.
     assert any(i["outcome"] == "passed" for i in items(report).values())
