@@ -7,13 +7,13 @@ from equiv._errors import AdapterError, ConfigError, EquivError, SchemaError, Tr
 from equiv._registry import register_adapter, register_suite
 from equiv._schema import EXACT, Field, Mismatch, Schema, Tolerance, close, ulp
 from equiv._spaces import Box, Discrete
-from equiv._suite import Case, Metric, Policy, Property, Suite, Tier
+from equiv._suite import Case, Coverage, Metric, Policy, Property, Suite, Threshold, Tier
 
 __all__ = [
-    "Adapter", "AdapterError", "Box", "Case", "ConfigError", "Discrete", "EXACT", "EquivError",
-    "Field", "Metric", "Mismatch", "Policy", "Property", "Schema", "SchemaError", "Step", "Suite",
-    "Tier", "Tolerance", "TraceFileError", "Trajectory", "close", "register_adapter",
-    "register_suite", "ulp",
+    "Adapter", "AdapterError", "Box", "Case", "ConfigError", "Coverage", "Discrete", "EXACT",
+    "EquivError", "Field", "Metric", "Mismatch", "Policy", "Property", "Schema", "SchemaError", "Step",
+    "Suite", "Threshold", "Tier", "Tolerance", "TraceFileError", "Trajectory", "close",
+    "register_adapter", "register_suite", "ulp",
 ]
 
 __version__ = "0.1.0"
