@@ -72,3 +72,26 @@ OUTPUTS = Schema([
     Field("truncated", "bool", (), EXACT, "always False: the 30-turn limit is a draw (a result)"),
     Field("legal", "bool", (N_ACTIONS,), EXACT, "§9.4 legal-action mask of the next actor"),
 ])
+
+# --- the observation's layout (§9.5), for the policies and metrics that read it -----------------
+OBS_GLOBAL = ("turn", "phase", "pend_kind", "pend_count", "is_turn_player", "is_first_player", "points_me",
+              "points_opp", "deck_size_me", "deck_size_opp", "hand_size_me", "hand_size_opp",
+              "supporter_played", "retreated", "retreat_red", "giovanni", "blaine", "zone_cur_me",
+              "zone_next_me", "zone_next_opp", "blue_me", "blue_opp", "opp_hand_visible", "etypes_me",
+              "etypes_opp")
+OBS_SLOT = ("card", "max_hp", "dmg", "energy_G", "energy_R", "energy_W", "energy_L", "energy_P", "energy_F",
+            "energy_D", "energy_M", "tool", "poisoned", "burned", "asleep", "paralyzed", "confused",
+            "entered_now", "ability_used_now", "growled", "under_basic", "under_stage1")
+G = {name: i for i, name in enumerate(OBS_GLOBAL)}          # index of each global value
+S = {name: i for i, name in enumerate(OBS_SLOT)}            # offset of each value inside a slot block
+OBS_HANDS = len(OBS_GLOBAL)                                  # own hand [10], then the opponent's [10]
+OBS_SLOTS = OBS_HANDS + 20                                   # own slots 0..3, then the opponent's
+OBS_DISCARDS = OBS_SLOTS + 8 * len(OBS_SLOT)                 # own discard[1..65], then the opponent's
+OBS_DECK = OBS_DISCARDS + 2 * N_CARDS                        # own deck contents [65]
+assert OBS_DECK + N_CARDS == OBS_SIZE
+
+
+def obs_slot(view, whose: int, k: int):
+    """The 22 values of slot k, own (whose=0) or the opponent's (whose=1)."""
+    at = OBS_SLOTS + (4 * whose + k) * len(OBS_SLOT)
+    return view[at:at + len(OBS_SLOT)]
