@@ -17,7 +17,7 @@ import jax.numpy as jnp
 
 from ported_envs.tcgjax import cards as C
 from ported_envs.tcgjax import prng
-from ported_envs.tcgjax.ops import excl_cumsum, first_true, get, join, onehot, pick, put, remove_at
+from ported_envs.tcgjax.ops import add_to_discard, excl_cumsum, first_true, get, join, onehot, pick, put, remove_at
 from ported_envs.tcgjax.rules import Consts, Rules
 from ported_envs.tcgjax.state import (CHOICE, DECK_SIZE, FIELD_NAMES, HAND_MAX, INFERNO_DANCE, MAIN,
                                       OPENING_ATTEMPT_CAP, OVER, PLAYER_FIELDS, POINTS_TO_WIN, PROMOTE, R_AFTER_ATTACK,
@@ -29,6 +29,8 @@ POKEMON, ITEM, SUPPORTER, TOOL = 1, 2, 3, 4
 S_POISON, S_BURN, S_SLEEP, S_PARA, S_CONF = range(5)
 N_PREDRAW = 33  # one step's action draws at most: Confusion coin + 32 flips (a shuffle takes 19)
 SLOT = jnp.arange(SLOTS)
+# the per-player fields an action can change (taken out as "mine"/"yours" rows in _act)
+ACT_FIELDS = tuple(f for f in PLAYER_FIELDS if f not in ("points", "discard", "etypes", "n_etypes", "zone_next"))
 
 
 def shuffle(a, m, u):
@@ -143,7 +145,9 @@ class Engine:
         a state that is already OVER is returned unchanged."""
         a = jnp.asarray(action, I32)
         s2 = self._act(s, a)
+        s2 = jax.lax.optimization_barrier(s2)
         s2 = self._advance(s2)
+        s2["discard"] = add_to_discard(s2.pop("discard"), s2.pop("_gone"))
         live = s["phase"] != OVER
         s2 = {k: jnp.where(live, s2[k], s[k]) for k in FIELD_NAMES}
         ended = (s["result"] == -1) & (s2["result"] != -1)
@@ -158,8 +162,8 @@ class Engine:
         turn, phase = s["turn"], s["phase"]
         in_setup, in_main, in_choice = phase == SETUP, phase == MAIN, phase == CHOICE
         me = jnp.clip(self.actor(s), 0, 1)
-        M = {f: pick(s[f], me) for f in PLAYER_FIELDS}
-        Y = {f: pick(s[f], 1 - me) for f in PLAYER_FIELDS}
+        M = {f: pick(s[f], me) for f in ACT_FIELDS}
+        Y = {f: pick(s[f], 1 - me) for f in ACT_FIELDS}
 
         # decode (§9.3)
         is_end = a == 0
@@ -321,8 +325,10 @@ class Engine:
         into = (jnp.arange(HAND_MAX)[:, None] == pos[None, :]) & fits[None, :]
         M["hand"] = jnp.where(jnp.any(into, axis=1), jnp.sum(jnp.where(into, back[None, :], 0), axis=1), M["hand"])
         M["hand_size"] = M["hand_size"] + jnp.sum(fits)
-        to_discard = jnp.concatenate([jnp.where(valid & ~fits, back, 0), M["tool"][:1] * koga])
-        M["discard"] = M["discard"] + jnp.sum(to_discard[:, None] == jnp.arange(66), axis=0) * (jnp.arange(66) > 0)
+        # with the played Trainer itself (an Item or Supporter goes to the discard pile, §6.3)
+        trainer_gone = jnp.where(play_trainer & ((kind == ITEM) | (kind == SUPPORTER)), c, 0)
+        gone = jnp.stack([trainer_gone, *jnp.where(valid & ~fits, back, 0), M["tool"][0] * koga])
+        s["_gone"] = join(gone, jnp.zeros_like(gone), me)   # [2, 5]: added to discard once, at the end
         for f in SLOT_FIELDS:
             M[f] = jnp.where(koga & (SLOT == 0).reshape((SLOTS,) + (1,) * (M[f].ndim - 1)), SLOT_EMPTY[f], M[f])
 
@@ -345,9 +351,7 @@ class Engine:
         M, used = self._poke_ball(M, tr("search_random_basic"), u[0], used)
         Y, used = self._red_card(Y, tr("opp_shuffle_hand_draw"), K.c(crow, "tr_count"), u, used)
 
-        # ---- the played Trainer: discard, flags (§6.3) ----
-        M["discard"] = M["discard"] + ((jnp.arange(66) == c) & ((kind == ITEM) | (kind == SUPPORTER))
-                                       & play_trainer).astype(I32)
+        # ---- the played Trainer's flags (§6.3) ----
         s["supporter_played"] = s["supporter_played"] + (play_trainer & (kind == SUPPORTER)).astype(I32)
         s["retreat_red"] = s["retreat_red"] + jnp.where(tr("retreat_reduce"), K.c(crow, "tr_amount"), 0)
         s["hand_revealed"] = jnp.where(tr("reveal_opp_hand"), 1, s["hand_revealed"])
@@ -396,7 +400,7 @@ class Engine:
         s["resume"] = resume
 
         s["rng_ctr"] = ctr + used.astype(U32)
-        for f in PLAYER_FIELDS:
+        for f in ACT_FIELDS:
             s[f] = join(M[f], Y[f], me)
         return s
 
@@ -463,11 +467,13 @@ class Engine:
         after_attack = going() & (s["resume"] == R_AFTER_ATTACK)
         s["resume"] = jnp.where(after_attack, R_END_TURN, s["resume"])
         s = self._knockouts(s, after_attack | (ko_now & going()))
+        s = jax.lax.optimization_barrier(s)
         # END_TURN: Energy lost, Checkup, knock-outs, turn limit
         end_turn = going() & (s["resume"] == R_END_TURN)
         s["resume"] = jnp.where(end_turn, R_NEXT_TURN, s["resume"])
         v = prng.draws(s["rng_key"], s["rng_ctr"], 5)
         s, n_chk = self._end_turn(s, end_turn, v)
+        s = jax.lax.optimization_barrier(s)
         # NEXT_TURN: start the other player's turn
         next_turn = going() & (s["resume"] == R_NEXT_TURN)
         s["resume"] = jnp.where(next_turn, R_MAIN, s["resume"])
@@ -490,8 +496,7 @@ class Engine:
         worth = jnp.sum(jnp.where(ko, 1 + K.c(self.info(card), "ex"), 0), axis=1)   # [2] lost by each player
         points = s["points"] + worth[::-1]
         gone = jnp.concatenate([card[..., None], s["under"], tool[..., None]], axis=-1)  # [2, 4, 4]
-        gone = jnp.where(ko[..., None], gone, 0).reshape(2, -1)
-        s["discard"] = s["discard"] + jnp.sum(gone[:, :, None] == jnp.arange(66), axis=1) * (jnp.arange(66) > 0)
+        s["_gone"] = jnp.concatenate([s["_gone"], jnp.where(ko[..., None], gone, 0).reshape(2, -1)], axis=1)
         for f in SLOT_FIELDS:
             m = ko.reshape(ko.shape + (1,) * (s[f].ndim - 2))
             s[f] = jnp.where(m, SLOT_EMPTY[f], s[f])

@@ -6,6 +6,7 @@ slower than a fused select over 4, 10 or 20 entries.
 """
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
 
 I32 = jnp.int32
@@ -48,8 +49,22 @@ def first_true(mask):
 
 
 def count_cards(cards, n: int = 66):
-    """Histogram of card indices (0 included at index 0) over the last axis: [..., n]."""
-    return jnp.sum(cards[..., :, None] == jnp.arange(n), axis=-2).astype(I32)
+    """Histogram of card indices (0 included at index 0) over the last axis: [..., n].
+
+    ``cards`` is materialised first, and the bins are summed one item at a time: XLA on CPU would
+    otherwise fuse whatever computed ``cards`` into the one-hot reduction and recompute it for each of
+    the n bins, or materialise the whole [..., k, n] one-hot (either way several times slower)."""
+    cards = jax.lax.optimization_barrier(cards)
+    bins = jnp.arange(n)
+    out = jnp.zeros(cards.shape[:-1] + (n,), I32)
+    for k in range(cards.shape[-1]):
+        out = out + (cards[..., k, None] == bins).astype(I32)
+    return out
+
+
+def add_to_discard(discard, cards):
+    """``discard`` (count per card idx, [..., 66]) plus one for each non-zero idx in ``cards`` [..., k]."""
+    return discard + count_cards(cards) * (jnp.arange(discard.shape[-1]) > 0)
 
 
 def remove_at(row, i, size):

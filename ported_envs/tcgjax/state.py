@@ -85,3 +85,21 @@ def stack(states: list) -> dict:
 
 def unstack(batch: dict, i: int) -> dict:
     return {k: batch[k][i] for k in FIELD_NAMES}
+
+
+def describe_action(a) -> str:
+    """``PLAY_HAND(i=2, t=4)``-style name of an action index (§9.3), for error messages."""
+    try:
+        a = int(a)
+    except (TypeError, ValueError):
+        return f"{a!r} is not an action index (integers 0..{N_ACTIONS - 1})"
+    if not 0 <= a < N_ACTIONS:
+        return f"{a} is not an action index (integers 0..{N_ACTIONS - 1})"
+    if a == 0:
+        return "END"
+    for lo, hi, name, arg in ((1, 4, "ATTACH", "k"), (55, 58, "USE_ABILITY", "k"), (59, 61, "RETREAT", "b"),
+                              (62, 63, "ATTACK", "a"), (64, 67, "CHOOSE_OWN_SLOT", "k"),
+                              (68, 71, "CHOOSE_OPP_SLOT", "k")):
+        if lo <= a <= hi:
+            return f"{name}({arg}={a - lo + (1 if name == 'RETREAT' else 0)})"
+    return f"PLAY_HAND(i={(a - 5) // 5}, t={(a - 5) % 5})"
