@@ -192,15 +192,30 @@ class Deck:
     etypes: tuple       # declared Energy types, ascending (R-1.1.4)
 
 
+def make_deck(name: str, energy, cards) -> Deck:
+    """A deck from card indices in canonical order and Energy type letters, checked against R-1.1."""
+    return build_deck({"name": name, "energy": list(energy), "cards": list(cards)}, {})
+
+
 def build_deck(entry: dict, id_to_idx: dict) -> Deck:
+    """A deck from a decks.yaml entry (``list`` of [count, card id]) or from ``cards`` (card indices)."""
     where = f"deck {entry.get('name')!r}"
-    cards = []
-    for count, cid in entry["list"]:
+    cards = [int(c) for c in entry.get("cards", ())]
+    for count, cid in entry.get("list", ()):
         if cid not in id_to_idx:
             raise ValueError(f"{where}: card id {cid!r} is not in the pool")
         cards += [id_to_idx[cid]] * int(count)
+    if not all(1 <= c <= N_CARDS for c in cards):
+        raise ValueError(f"{where}: card indices are 1..{N_CARDS}")
     if len(cards) != 20:
         raise ValueError(f"{where}: a deck is exactly 20 cards (R-1.1.1), this one has {len(cards)}")
+    t = tables()
+    names = [t.card_names[c] for c in cards]
+    over = sorted({n for n in names if names.count(n) > 2})
+    if over:
+        raise ValueError(f"{where}: at most 2 cards of one name (R-1.1.2); too many: {over}")
+    if not any(t.kind[c] == KINDS["pokemon"] and t.stage[c] == 0 for c in cards):
+        raise ValueError(f"{where}: a deck needs at least 1 Basic Pokemon (R-1.1.3)")
     et = sorted(_type(t, where) for t in entry["energy"])
     if not 1 <= len(et) <= 3 or len(set(et)) != len(et) or max(et) > ENERGY_TYPES:
         raise ValueError(f"{where}: 1 to 3 distinct Energy types from G..M (R-1.1.4), got {entry['energy']}")

@@ -20,7 +20,7 @@ from ported_envs.tcgjax import prng
 from ported_envs.tcgjax.ops import add_to_discard, excl_cumsum, first_true, get, join, onehot, pick, put, remove_at
 from ported_envs.tcgjax.rules import Consts, Rules
 from ported_envs.tcgjax.state import (CHOICE, DECK_SIZE, FIELD_NAMES, HAND_MAX, INFERNO_DANCE, MAIN,
-                                      OPENING_ATTEMPT_CAP, OVER, PLAYER_FIELDS, POINTS_TO_WIN, PROMOTE, R_AFTER_ATTACK,
+                                      OVER, PLAYER_FIELDS, POINTS_TO_WIN, PROMOTE, R_AFTER_ATTACK,
                                       R_END_TURN, R_MAIN, R_NEXT_TURN, SABRINA_SWITCH, SETUP, SLOT_EMPTY, SLOT_FIELDS,
                                       SLOTS, STRETCH_KICK, TELEPORT, TURN_LIMIT, WATER_SHURIKEN)
 
@@ -102,7 +102,7 @@ class Engine:
                 basic = (K.c(self.info(a), "kind") == POKEMON) & (K.c(self.info(a), "stage") == 0)
                 return a, ctr + used.astype(U32), tries + 1, jnp.any(basic[15:])
 
-            a, ctr, _, ok = jax.lax.while_loop(lambda c: (c[2] < OPENING_ATTEMPT_CAP) & ~c[3], attempt,
+            a, ctr, _, ok = jax.lax.while_loop(lambda c: (c[2] < self.rules.opening_attempt_cap) & ~c[3], attempt,
                                                (a0, ctr, I32(0), jnp.bool_(False)))
             basic = (K.c(self.info(a), "kind") == POKEMON) & (K.c(self.info(a), "stage") == 0)
             b = first_true(basic)

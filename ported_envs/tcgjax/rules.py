@@ -21,6 +21,7 @@ class Rules:
     poison_damage: int = 10
     burn_damage: int = 20               # §8 A14
     paralysis_ends_after_owner_turn: bool = True  # step 4 (§8 A13)
+    opening_attempt_cap: int = 100      # §5.4 (tests lower it to reach the fallback swap)
 
 
 def _unique(values, what):
