@@ -49,8 +49,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from equiv import Discrete, Metric, Suite, Tier
-from suites.tcg import metrics, properties
+from equiv import Coverage, Discrete, Metric, Suite, Tier
+from suites.tcg import coverage, metrics, properties
 from suites.tcg.policies import POLICIES
 from suites.tcg.schema import N_ACTIONS, OUTPUTS, STATE
 
@@ -79,7 +79,7 @@ MAX_STEPS = 2048   # §9.6: a game stays far below this many decisions
 
 TIERS = {
     "quick": Tier(l1_examples=30, lockstep_episodes=5, stat_episodes=150, max_steps=MAX_STEPS,
-                  variants=MAIN_VARIANTS, l3_variants=("fire_vs_water",)),
+                  variants=MAIN_VARIANTS, l3_variants=("fire_vs_water",), coverage_min=1),
     "standard": Tier(l1_examples=120, lockstep_episodes=100, stat_episodes=300, max_steps=MAX_STEPS),
     "deep": Tier(l1_examples=1000, lockstep_episodes=1000, stat_episodes=1000, max_steps=MAX_STEPS),
 }
@@ -108,5 +108,7 @@ SUITE = Suite(
     root=Path(__file__).parent,
     roundtrip_steps=5,
     bench=_bench,
+    coverage=Coverage(coverage.hit, lambda v: coverage.keys(VARIANTS[v]) if v in MAIN_VARIANTS else None,
+                      coverage.__doc__),
     doc=__doc__,
 )

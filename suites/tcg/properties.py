@@ -819,17 +819,27 @@ def _research(draw, g):
 
 # --- the list --------------------------------------------------------------------------------------------
 
-FIRE, DRAGON, FIGHTING = "fire_vs_water", "dragon_vs_psychic", "fighting_vs_grass"
-HOME = {"A-Fire": FIRE, "B-Water": FIRE, "C-Dragon-Lightning": DRAGON, "D-Psychic": DRAGON,
-        "E-Fighting": FIGHTING, "F-Grass-Poison": FIGHTING}
+MAIN_VARIANTS = {"fire_vs_water": ("A-Fire", "B-Water"), "dragon_vs_psychic": ("C-Dragon-Lightning", "D-Psychic"),
+                 "fighting_vs_grass": ("E-Fighting", "F-Grass-Poison")}
+HOME = {"A-Fire": "fire_vs_water", "B-Water": "fire_vs_water", "C-Dragon-Lightning": "dragon_vs_psychic",
+        "D-Psychic": "dragon_vs_psychic", "E-Fighting": "fighting_vs_grass", "F-Grass-Poison": "fighting_vs_grass"}
 
 
 def _home(deck: str) -> tuple:
     return (HOME[deck],)
 
 
+def holding(*names: str) -> tuple:
+    """The main variants whose decks hold any of these cards: where their property runs."""
+    from reference_envs.tcg_python.cards import deck_named
+    wanted = {BY_NAME[n].idx for n in names}
+    return tuple(v for v, decks in MAIN_VARIANTS.items()
+                 if any(wanted & set(deck_named(d).cards) for d in decks))
+
+
 def _attack_property(name, attackers, deck, doc, extra=None, foreign=False):
-    return make_property(f"attack_{name}", attack_stage(attackers, extra, foreign), doc, variants=_home(deck))
+    variants = _home(deck) if foreign else holding(*(n for n, _ in attackers))
+    return make_property(f"attack_{name}", attack_stage(attackers, extra, foreign), doc, variants=variants)
 
 
 PROPERTIES = [
@@ -854,11 +864,14 @@ PROPERTIES = [
     make_property("turn_limit", stage_turn_limit, "turn 30 ends in a draw (R-3.6)"),
     # attack effects (§6.3), each in the variant whose decks hold the attacker
     _attack_property("none", [("Magmar", 0), ("Charmeleon", 0), ("Charizard ex", 0), ("Slugma", 0),
-                              ("Froakie", 0), ("Articuno ex", 0), ("Starmie ex", 0), ("Cloyster", 0)],
+                              ("Froakie", 0), ("Articuno ex", 0), ("Starmie ex", 0), ("Cloyster", 0),
+                              ("Zapdos ex", 0), ("Dragonair", 0), ("Magneton", 0), ("Mewtwo ex", 0), ("Hypno", 0),
+                              ("Gardevoir", 0), ("Geodude", 0), ("Onix", 0), ("Graveler", 0), ("Bulbasaur", 0),
+                              ("Venusaur ex", 0), ("Weezing", 0)],
                      "A-Fire", "plain damage through the §3.2 pipeline (Giovanni, Blaine, Growl, Weakness, Blue)"),
     _attack_property("coins_times", [("Zapdos ex", 1)], "C-Dragon-Lightning", "Thundering Hurricane: 4 coins"),
     make_property("attack_coins_times_marowak", attack_stage([("Marowak ex", 0)]), "Bonemerang: 2 coins",
-                  variants=_home("E-Fighting")),
+                  variants=holding("Marowak ex")),
     _attack_property("until_tails_times", [("Lickitung", 0)], "E-Fighting", "Continuous Lick: flip until tails"),
     _attack_property("coin_plus_or_recoil", [("Electabuzz", 0)], "C-Dragon-Lightning",
                      "Thunder Punch: heads +40, tails 20 recoil"),
@@ -872,7 +885,7 @@ PROPERTIES = [
     _attack_property("discard_self_energy", [("Charmander", 0), ("Charizard ex", 1)], "A-Fire",
                      "Ember / Crimson Storm: Fire Energy discarded"),
     make_property("attack_discard_self_energy_mewtwo", attack_stage([("Mewtwo ex", 1)]),
-                  "Psydrive: 2 Psychic Energy discarded", variants=_home("D-Psychic")),
+                  "Psydrive: 2 Psychic Energy discarded", variants=holding("Mewtwo ex")),
     _attack_property("bonus_if_opp_poisoned", [("Muk", 0)], "F-Grass-Poison", "Venoshock: +50 into a poisoned "
                      "Active", extra=_maybe_poisoned),
     _attack_property("times_own_bench_type", [("Pikachu ex", 0)], "C-Dragon-Lightning",
@@ -883,59 +896,59 @@ PROPERTIES = [
     make_property("attack_snipe_opp_bench", choice_or(attack_stage([("Hitmonlee", 0)], _opp_bench), STRETCH_KICK,
                                                       OPP, AFTER_ATTACK, _prep_stretch_kick),
                   "Stretch Kick, or the STRETCH_KICK answer (30 through the bench pipeline)",
-                  variants=_home("E-Fighting")),
+                  variants=holding("Hitmonlee")),
     _attack_property("random_hits", [("Dragonite", 0)], "C-Dragon-Lightning", "Draco Meteor: 4 random picks",
                      extra=lambda draw, g: _opp_bench(draw, g) if draw(st.booleans()) else None),
     make_property("attack_zone_to_bench_type_coins",
                   choice_or(attack_stage([("Moltres ex", 0)], _fire_bench), INFERNO_DANCE, OWN, AFTER_ATTACK,
                             _prep_inferno),
-                  "Inferno Dance: 3 coins, or an INFERNO_DANCE answer", variants=_home("A-Fire")),
+                  "Inferno Dance: 3 coins, or an INFERNO_DANCE answer", variants=holding("Moltres ex")),
     _attack_property("growl", [("Cubone", 0)], "E-Fighting", "Growl: a marker until the end of the "
                      "opponent's next turn"),
     make_property("attack_teleport", choice_or(attack_stage([("Abra", 0)], _own_bench), TELEPORT, OWN,
                                                AFTER_ATTACK, _prep_teleport),
-                  "Teleport, or the TELEPORT answer", variants=_home("D-Psychic")),
+                  "Teleport, or the TELEPORT answer", variants=holding("Abra")),
     # Abilities
     make_property("ability_water_shuriken",
                   choice_or(ability_stage("Greninja"), WATER_SHURIKEN, OPP, RESUME_MAIN, _prep_water_shuriken),
-                  "Water Shuriken, or its answer: 20 damage and immediate knock-outs", variants=_home("B-Water")),
-    make_property("ability_volt_charge", ability_stage("Magneton"), "Volt Charge", variants=_home("C-Dragon-Lightning")),
+                  "Water Shuriken, or its answer: 20 damage and immediate knock-outs", variants=holding("Greninja")),
+    make_property("ability_volt_charge", ability_stage("Magneton"), "Volt Charge", variants=holding("Magneton")),
     make_property("ability_psy_shadow", ability_stage("Gardevoir", extra=_psychic_active), "Psy Shadow",
-                  variants=_home("D-Psychic")),
+                  variants=holding("Gardevoir")),
     make_property("ability_sleep_pendulum", ability_stage("Hypno"), "Sleep Pendulum: 1 coin",
-                  variants=_home("D-Psychic")),
+                  variants=holding("Hypno")),
     make_property("ability_gas_leak", ability_stage("Weezing", active_only=True), "Gas Leak (Active only)",
-                  variants=_home("F-Grass-Poison")),
+                  variants=holding("Weezing")),
     make_property("ability_shell_armor", stage_shell_armor, "attacks into Cloyster (Shell Armor −10)",
-                  variants=_home("B-Water")),
+                  variants=holding("Cloyster")),
     # Trainers
     make_property("trainer_potion", trainer_stage("Potion", _potion), "Potion on a damaged Pokémon",
-                  variants=_home("B-Water")),
-    make_property("trainer_x_speed", trainer_stage("X Speed"), "X Speed", variants=_home("C-Dragon-Lightning")),
-    make_property("trainer_hand_scope", trainer_stage("Hand Scope"), "Hand Scope", variants=_home("D-Psychic")),
+                  variants=holding("Potion")),
+    make_property("trainer_x_speed", trainer_stage("X Speed"), "X Speed", variants=holding("X Speed")),
+    make_property("trainer_hand_scope", trainer_stage("Hand Scope"), "Hand Scope", variants=holding("Hand Scope")),
     make_property("trainer_poke_ball", trainer_stage("Poké Ball", _poke_ball), "Poké Ball (also with no Basic "
-                  "left)", variants=_home("A-Fire")),
+                  "left)", variants=holding("Poké Ball")),
     make_property("trainer_red_card", trainer_stage("Red Card", _red_card), "Red Card: shuffle and draw 3",
-                  variants=_home("E-Fighting")),
+                  variants=holding("Red Card")),
     make_property("trainer_giant_cape", trainer_stage("Giant Cape", _tool), "Giant Cape",
-                  variants=_home("A-Fire")),
+                  variants=holding("Giant Cape")),
     make_property("trainer_rocky_helmet", trainer_stage("Rocky Helmet", _tool), "Rocky Helmet",
-                  variants=_home("C-Dragon-Lightning")),
+                  variants=holding("Rocky Helmet")),
     make_property("trainer_professors_research", trainer_stage("Professor's Research", _research),
                   "Professor's Research: draw 2 (full hand, short deck)"),
     make_property("trainer_erika", trainer_stage("Erika", _erika), "Erika on a damaged Grass Pokémon",
-                  variants=_home("F-Grass-Poison")),
+                  variants=holding("Erika")),
     make_property("trainer_misty", trainer_stage("Misty", _misty), "Misty: flip until tails",
-                  variants=_home("B-Water")),
-    make_property("trainer_blaine", trainer_stage("Blaine"), "Blaine", variants=_home("A-Fire")),
+                  variants=holding("Misty")),
+    make_property("trainer_blaine", trainer_stage("Blaine"), "Blaine", variants=holding("Blaine")),
     make_property("trainer_koga", trainer_stage("Koga", _koga), "Koga: the stack to hand, then PROMOTE",
-                  variants=_home("F-Grass-Poison")),
-    make_property("trainer_giovanni", trainer_stage("Giovanni"), "Giovanni", variants=_home("A-Fire")),
-    make_property("trainer_brock", trainer_stage("Brock", _brock), "Brock", variants=_home("E-Fighting")),
+                  variants=holding("Koga")),
+    make_property("trainer_giovanni", trainer_stage("Giovanni"), "Giovanni", variants=holding("Giovanni")),
+    make_property("trainer_brock", trainer_stage("Brock", _brock), "Brock", variants=holding("Brock")),
     make_property("trainer_sabrina",
                   choice_or(trainer_stage("Sabrina", _sabrina), SABRINA_SWITCH, OWN, RESUME_MAIN, _prep_sabrina,
                             chooser="O"),
-                  "Sabrina, or the opponent's SABRINA_SWITCH answer", variants=_home("A-Fire")),
-    make_property("trainer_blue", trainer_stage("Blue"), "Blue", variants=_home("F-Grass-Poison")),
-    make_property("trainer_leaf", trainer_stage("Leaf"), "Leaf", variants=_home("F-Grass-Poison")),
+                  "Sabrina, or the opponent's SABRINA_SWITCH answer", variants=holding("Sabrina")),
+    make_property("trainer_blue", trainer_stage("Blue"), "Blue", variants=holding("Blue")),
+    make_property("trainer_leaf", trainer_stage("Leaf"), "Leaf", variants=holding("Leaf")),
 ]

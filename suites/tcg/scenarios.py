@@ -76,6 +76,7 @@ def _player(deck_name: str, spec: dict) -> Player:
             raise ValueError(f"deck_top card {CARDS[c].name!r} is not left in deck {deck_name!r}")
         remaining.remove(c)
     pl.deck = remaining + top
+    pl.zone_next = pl.etypes[0]         # a played state always previews an Energy
     for key in ("points", "zone_cur", "zone_next", "blue_until"):
         if key in spec:
             value = spec[key]
