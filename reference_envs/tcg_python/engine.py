@@ -33,6 +33,8 @@ class IllegalActionError(ValueError):
 class TcgEngine:
     """One game. ``reset``, then ``step(action)`` for ``actor`` until ``done``."""
 
+    weakness_bonus = WEAKNESS_BONUS     # a class attribute so tests can build a one-rule mutant
+
     def __init__(self):
         self.g = GameState(phase=OVER, result=DRAW)
         self.reward = (0, 0)
@@ -269,7 +271,7 @@ class TcgEngine:
             if d <= 0:                                          # §8 A26
                 return 0
             if CARDS[T.card].weakness == CARDS[A.card].type:    # step 3
-                d += WEAKNESS_BONUS
+                d += self.weakness_bonus
         d -= effects.defender_reduction(self, O, T)             # step 4 (Shell Armor, Blue)
         d = max(d, 0)
         T.dmg += d                                              # step 5
