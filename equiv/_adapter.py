@@ -105,6 +105,12 @@ class Adapter(abc.ABC):
     def __init__(self, **config):
         self.config = dict(config)
 
+    @classmethod
+    def default_suite(cls, ported_cls) -> "Suite | None":  # noqa: F821
+        """A suite generated for a family that has none registered (the zero-code ``gym:`` and
+        ``gymnax:`` references make one from the environment); None: a suite must be registered."""
+        return None
+
     # --- required -------------------------------------------------------
     @abc.abstractmethod
     def reset(self, seed: int) -> Any:

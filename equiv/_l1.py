@@ -144,14 +144,20 @@ def _play_strategy(pair, max_warmup: int):
     return st.tuples(pair.seed_strategy(), st.integers(0, max_warmup))
 
 
-def _random_play(side, policy, seed: int, steps: int, rng) -> bool:
-    """Reset and take ``steps`` random legal actions; False if the episode ended first."""
+def _random_play(side, policy, seed: int, steps: int, rng) -> None:
+    """Reset and take up to ``steps`` random legal actions, stopping in the last live state:
+    stepping on from an ended episode is undefined for many environments (Gymnasium's say so)."""
     obs = side.reset(seed)
+    taken = []
     for _ in range(steps):
-        out = side.step(policy(obs, side.legal(), rng))
+        action = policy(obs, side.legal(), rng)
+        out = side.step(action)
         if bool(out["terminated"]) or bool(out["truncated"]):
-            return False
-    return True
+            side.reset(seed)  # back to the state before the ending step
+            for a in taken:
+                side.step(a)
+            return
+        taken.append(action)
 
 
 def _record(side, rng, policy, steps: int, actions=None) -> tuple[list, list, list]:

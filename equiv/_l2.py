@@ -127,7 +127,7 @@ def run_trace(pair, variant: str, trace) -> ItemResult:
     if tally.borderline:
         return ItemResult("passed", f"{line}, identical but for a borderline flag: "
                                     f"{tally.first_borderline.headline()}", divergence=tally.first_borderline)
-    return ItemResult("passed", f"{line} identical")
+    return ItemResult("passed", f"{line}, matching at every step")
 
 
 def _check_expectation(traj, e) -> str | None:

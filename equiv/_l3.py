@@ -92,8 +92,9 @@ def lockstep(pair, variant: str, policy_name: str) -> ItemResult:
     line = tally.summary()
     if pair.suite.sync_every:
         level = 1e-3
-        line += (f"; free-running error passes {level:g} at step {growth.horizon('ported', level)} "
-                 f"(reference perturbed by one ulp: {growth.horizon('reference', level)})")
+        line += (f"; free-running, the median error passes {level:g} at step "
+                 f"{_step_or_never(growth.horizon('ported', level))} (the reference one ulp away: "
+                 f"{_step_or_never(growth.horizon('reference', level))})")
     if tally.first is not None:
         div = tally.first
         return ItemResult("failed", f"episode {tally.episodes}/{n}: {div.headline()}", divergence=div,
@@ -124,6 +125,10 @@ def statistic(pair, variant: str, policy_name: str, metric) -> ItemResult:
         return ItemResult("xfailed", f"known difference {entry.id}: " + line, stats=stats, ledger=[entry.id])
     return ItemResult("failed", line, stats=stats, examples=v.n_ref,
                       message=f"DIVERGENT under policy {policy_name!r}: {v.reason}\n{line}")
+
+
+def _step_or_never(step) -> str:
+    return "never" if step is None else str(step)
 
 
 def _whole(trajs, side):

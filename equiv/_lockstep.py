@@ -40,7 +40,7 @@ class Tally:
     first_borderline: Divergence | None = None
 
     def summary(self, unit: str = "episodes") -> str:
-        parts = [f"{self.identical} identical"]
+        parts = [f"{self.identical} matching at every step"]
         if self.borderline:
             parts.append(f"{self.borderline} borderline ({_fields(self.first_borderline)})")
         if self.excused:

@@ -92,6 +92,13 @@ def parse_pair_spec(words: list[str]) -> dict:
     return spec
 
 
+def side_config(config: dict, label: str) -> dict:
+    """One side's settings from a variant: the shared keys, then the ones under its own label
+    (``{"frameskip": 4, "reference": {"processes": 2}}`` gives only the reference ``processes``)."""
+    shared = {k: v for k, v in config.items() if k not in ("reference", "ported")}
+    return {**shared, **(config.get(label) or {})}
+
+
 def _verdict(outcomes, incomplete: bool) -> str:
     if any(o in ("failed", "fixed") for o in outcomes):
         return "divergent"
@@ -153,7 +160,7 @@ class PairRun:
                 for label, cls, name in (("reference", self.ref_cls, self.reference),
                                          ("ported", self.port_cls, self.ported)):
                     try:
-                        adapter = cls(**config)
+                        adapter = cls(**side_config(config, label))
                     except EquivError:
                         raise
                     except Exception as e:

@@ -59,11 +59,19 @@ def adapter_names() -> list[str]:
     return sorted(_table(ADAPTER_GROUP, _extra_adapters))
 
 
+def _generic(name: str) -> bool:
+    return name.startswith(("gym:", "gymnax:"))
+
+
 def adapter_class(name: str):
+    if _generic(name):  # zero-code adapters for any Gymnasium or gymnax environment
+        from equiv._gym import adapter_for
+        return adapter_for(name)
     table = _table(ADAPTER_GROUP, _extra_adapters)
     if name not in table:
-        raise ConfigError(f"unknown adapter {name!r}. Known adapters: {', '.join(sorted(table)) or 'none'}. "
-                          f"Run `equiv list` to see them, or register yours under the "
+        raise ConfigError(f"unknown adapter {name!r}. Known adapters: {', '.join(sorted(table)) or 'none'}, "
+                          f"and gym:<Gymnasium id> / gymnax:<gymnax id or module:Class> for any such "
+                          f"environment. Run `equiv list` to see them, or register yours under the "
                           f"{ADAPTER_GROUP!r} entry-point group.")
     try:
         cls = _load(table[name])
@@ -85,8 +93,13 @@ def describe(name: str) -> AdapterInfo:
     return AdapterInfo(name, target, getattr(cls, "family", None), getattr(cls, "role", None), missing)
 
 
-def suite_for(family: str):
+def suite_for(family: str, ref_cls=None, port_cls=None):
+    """The family's registered suite; else the one a generic reference adapter generates."""
     table = _table(SUITE_GROUP, _extra_suites)
+    if family not in table and ref_cls is not None:
+        suite = ref_cls.default_suite(port_cls)
+        if suite is not None:
+            return suite
     if family not in table:
         raise ConfigError(f"no suite for family {family!r}. Known families: {', '.join(sorted(table)) or 'none'}. "
                           f"A family's suite is `SUITE` in suites/<family>/ registered under {SUITE_GROUP!r}.")
@@ -99,7 +112,7 @@ def suite_for(family: str):
 def resolve_pair(reference: str, ported: str):
     """Both adapter classes and the suite, or a ConfigError saying what is wrong."""
     ref_cls, port_cls = adapter_class(reference), adapter_class(ported)
-    if ref_cls.family != port_cls.family:
+    if ref_cls.family is not None and port_cls.family is not None and ref_cls.family != port_cls.family:
         raise ConfigError(f"cannot pair {reference!r} (family {ref_cls.family!r}) with {ported!r} "
                           f"(family {port_cls.family!r}): both sides must implement the same family. "
                           f"Pick a port of {ref_cls.family!r}; `equiv list` shows each adapter's family.")
@@ -108,4 +121,4 @@ def resolve_pair(reference: str, ported: str):
         problem = check() if callable(check) else None
         if problem:
             raise ConfigError(f"adapter {name!r} is not usable: {problem}")
-    return ref_cls, port_cls, suite_for(ref_cls.family)
+    return ref_cls, port_cls, suite_for(ref_cls.family or port_cls.family, ref_cls, port_cls)

@@ -53,15 +53,22 @@ class Discrete:
 
 @dataclass(frozen=True)
 class Box:
-    """A continuous action of ``shape`` in [low, high]."""
+    """A continuous action of ``shape`` in [low, high] (bounds: one number, or a tuple per element)."""
 
-    low: float
-    high: float
+    low: float | tuple
+    high: float | tuple
     shape: tuple = ()
     dtype: str = "float32"
 
+    def bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        return (np.broadcast_to(np.asarray(self.low, np.float64).reshape(-1) if isinstance(self.low, tuple)
+                                else np.float64(self.low), self.shape).reshape(self.shape),
+                np.broadcast_to(np.asarray(self.high, np.float64).reshape(-1) if isinstance(self.high, tuple)
+                                else np.float64(self.high), self.shape).reshape(self.shape))
+
     def sample(self, rng: np.random.Generator, legal=None):
-        return rng.uniform(self.low, self.high, size=self.shape).astype(self.dtype)
+        low, high = self.bounds()
+        return rng.uniform(low, high, size=self.shape).astype(self.dtype)
 
     def problem(self, action) -> str | None:
         """What is wrong with ``action`` for this space (None when it is a valid action)."""
@@ -73,7 +80,9 @@ class Box:
             return f"{action!r} has shape {values.shape}; this space takes shape {tuple(self.shape)}"
         if not np.all(np.isfinite(values)):
             return f"{action!r} is not finite"
-        if np.any(values < self.low) or np.any(values > self.high):
+        low, high = self.bounds()
+        values = values.reshape(low.shape)
+        if np.any(values < low) or np.any(values > high):
             return f"{action!r} is outside [{self.low}, {self.high}]"
         return None
 
@@ -81,5 +90,11 @@ class Box:
         from hypothesis import strategies as st
         from hypothesis.extra import numpy as hnp
         width = np.dtype(self.dtype).itemsize * 8
-        elems = st.floats(self.low, self.high, width=width, allow_nan=False)
-        return hnp.arrays(self.dtype, self.shape, elements=elems)
+        low, high = self.bounds()
+        if not isinstance(self.low, tuple) and not isinstance(self.high, tuple):
+            elems = st.floats(float(low.flat[0]) if low.size else self.low,
+                              float(high.flat[0]) if high.size else self.high, width=width, allow_nan=False)
+            return hnp.arrays(self.dtype, self.shape, elements=elems)
+        each = [st.floats(float(lo), float(hi), width=width, allow_nan=False)
+                for lo, hi in zip(low.ravel(), high.ravel())]
+        return st.tuples(*each).map(lambda xs: np.asarray(xs, self.dtype).reshape(self.shape))
