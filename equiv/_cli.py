@@ -55,6 +55,43 @@ def _bench(args) -> int:
     return 0
 
 
+def _calibrate(args) -> int:
+    import numpy as np
+
+    from equiv._calibrate import describe, measure
+    from equiv._pair import parse_pair_spec, side_config
+    from equiv._registry import resolve_pair
+    from equiv._side import Side
+    words = list(args.pair)
+    if not any(w.startswith("ported=") for w in words):  # the reference against itself
+        words.append("ported=" + next((w.split("=", 1)[1] for w in words if w.startswith("reference=")), ""))
+    spec = parse_pair_spec(words)
+    ref_cls, port_cls, suite = resolve_pair(spec["reference"], spec["ported"])
+    variant = spec.get("variant", next(iter(suite.variants)))
+    if variant not in suite.variants:
+        raise EquivError(f"unknown variant {variant!r}; the {suite.family!r} suite has {sorted(suite.variants)}")
+    port_dtype = np.dtype(args.port_dtype or getattr(port_cls, "float_dtype", None)
+                          or getattr(ref_cls, "float_dtype", None) or "float64")
+    side = Side(ref_cls(**side_config(suite.variants[variant], "reference")), suite, "reference",
+                spec["reference"])
+    try:
+        cal = measure(side, suite, variant, port_dtype, episodes=args.episodes,
+                      transitions=args.transitions, sync_every=suite.sync_every, progress=print)
+    finally:
+        side.close()
+    if args.out:
+        out = Path(args.out)
+    elif hasattr(ref_cls, "default_suite") and suite.root is None:
+        from equiv._generated import calibration_path
+        out = calibration_path(ref_cls, port_dtype)
+    else:
+        out = Path(suite.root) / "calibration.json"
+    cal.save(out)
+    print(describe(cal))
+    print(f"written to {out}")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="equiv", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -70,6 +107,17 @@ def main(argv=None) -> int:
     r = sub.add_parser("report", help="regenerate the HTML next to a report JSON")
     r.add_argument("json")
     r.set_defaults(fn=_report)
+    c = sub.add_parser("calibrate", help="measure the reference against itself and write proposed tolerances, "
+                                         "margins and episode counts, e.g. equiv calibrate reference=X [ported=Y]")
+    c.add_argument("pair", nargs="+", metavar="reference=X [ported=Y] [variant=V]")
+    c.add_argument("--episodes", type=int, default=1000, help="reference episodes for the margins (default 1000)")
+    c.add_argument("--transitions", type=int, default=200,
+                   help="perturbed transitions for the tolerances (default 200)")
+    c.add_argument("--port-dtype", default=None, help="the port's float precision (default: the port "
+                                                      "adapter's float_dtype, else the reference's)")
+    c.add_argument("--out", default=None, help="where to write the JSON (default: the suite's "
+                                               "calibration.json, or equiv's cache for generated suites)")
+    c.set_defaults(fn=_calibrate)
     b = sub.add_parser("bench", help="side-by-side throughput of a pair, e.g. equiv bench reference=X ported=Y")
     b.add_argument("pair", nargs=2, metavar="reference=X ported=Y")
     b.add_argument("bench_args", nargs=argparse.REMAINDER)

@@ -113,14 +113,18 @@ def generic_suite(ref_cls, port_cls) -> Suite:
         traces=_traces(space, limit), doc=__doc__ + f"\n\nTolerances and margins: {cal.source()}.")
 
 
+def calibration_path(ref_cls, port_dtype) -> Path:
+    name = ref_cls.registered_name.replace(":", "_").replace("/", "_")
+    return cache_dir() / f"{name}__port_{np.dtype(port_dtype)}.json"
+
+
 def _calibration(ref_cls, port_cls, draft: Suite, port_dtype, sync_every):
     """The cached calibration for this reference and port precision, measured on first use."""
     from equiv._side import Side
-    name = ref_cls.registered_name.replace(":", "_").replace("/", "_")
-    path = cache_dir() / f"{name}__port_{port_dtype}.json"
+    path = calibration_path(ref_cls, port_dtype)
     if path.exists():
         cal = load(path)
-        if cal.sync_every == sync_every and cal.episodes >= CALIBRATION_EPISODES:
+        if cal.sync_every == sync_every:  # the user's own `equiv calibrate` run is kept
             return cal
     side = Side(ref_cls(**draft.variants["default"].get("reference", {})), draft, "reference",
                 ref_cls.registered_name)

@@ -110,7 +110,8 @@ def lockstep(pair, variant: str, policy_name: str) -> ItemResult:
 def statistic(pair, variant: str, policy_name: str, metric) -> ItemResult:
     verdicts = pair.statistics()  # every metric of the pair at once: Holm needs all p-values
     v = verdicts[(variant, policy_name, metric.name)]
-    stats = {**v.to_json(), "metric": metric.name, "policy": policy_name, "variant": variant}
+    stats = {**v.to_json(), "metric": metric.name, "policy": policy_name, "variant": variant,
+             "margin_source": metric.doc or "declared in the suite"}
     spec_id = item_id("L3", f"stats[{policy_name}]:{metric.name}", variant)
     line = (f"{metric.name}: reference {v.mean_ref:.4g}±{v.sd_ref:.3g} vs ported {v.mean_port:.4g}±"
             f"{v.sd_port:.3g} (n={v.n_ref}/{v.n_port}), diff {v.diff:+.4g}, margin ±{metric.margin:g}, "
