@@ -34,6 +34,8 @@ CORPUS = {
     "mbc1": "MBC1 ROM and RAM banking (64 KiB ROM, 8 KiB RAM)",
     "mbc5": "MBC5 ROM and RAM banking (128 KiB ROM, 32 KiB RAM)",
     "game": "Catch: a joypad-driven game (score, lives, game over / win in RAM)",
+    "alu_sweep": "ALU sweep: results and flags of every flag-setting instruction over operand sweeps "
+                 "(8-bit ALU exhaustive over A x operand x carry), checksums over serial; never halts",
 }
 
 

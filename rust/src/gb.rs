@@ -80,6 +80,38 @@ pub struct Registers {
     pub pc: u16,
 }
 
+/// The thresholds at which flag decisions flip, as data so that tests can move one by a
+/// single value and show the gate catches such a port (`mutate`); the defaults are the
+/// reference's. Not part of any saved state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Edges {
+    /// H of ADD/ADC: set when the low nibbles (with carry) sum above this.
+    pub add_half: u16,
+    /// C of SUB/SBC/CP: set when the difference (with carry) is below this.
+    pub sub_borrow: i16,
+    /// DAA after an addition: a low nibble above this is corrected by 6.
+    pub daa_low: i16,
+    /// C of ADD SP,e / LD HL,SP+e: set when the low bytes sum above this.
+    pub sp_carry: u16,
+    /// H of INC: set when the low nibble is at least this.
+    pub inc_half: u8,
+}
+
+impl Default for Edges {
+    fn default() -> Self {
+        Edges { add_half: 0xF, sub_borrow: 0, daa_low: 9, sp_carry: 0xFF, inc_half: 0xF }
+    }
+}
+
+/// Test-only ports with one flag edge moved by one value: (name, what changes).
+pub const MUTANTS: [(&str, &str); 5] = [
+    ("add_half_carry_above_0x10", "ADD/ADC: H when the low nibbles sum above 0x10 (not 0x0F)"),
+    ("sub_borrow_on_equal", "SUB/SBC/CP: C also when the difference is 0"),
+    ("daa_low_above_0xA", "DAA after an addition: +6 only when the low nibble is above 0xA (not 9)"),
+    ("add_sp_carry_above_0x100", "ADD SP,e / LD HL,SP+e: C when the low bytes sum above 0x100 (not 0xFF)"),
+    ("inc_half_carry_from_0xE", "INC: H when the low nibble is 0xE or 0xF (not only 0xF)"),
+];
+
 #[derive(Clone)]
 pub struct GameBoy {
     // CPU
@@ -121,6 +153,7 @@ pub struct GameBoy {
     pub oam_dma_start_cycle: i64,
     pub frame_count: u64,
     pub buttons: u8,
+    pub edges: Edges,
 }
 
 /// Button bit order for masks: right, left, up, down, a, b, select, start = bits 0..7.
@@ -182,6 +215,7 @@ impl GameBoy {
             oam_dma_start_cycle: 0,
             frame_count: 0,
             buttons: 0,
+            edges: Edges::default(),
         })
     }
 
@@ -610,6 +644,25 @@ impl GameBoy {
         }
     }
 
+    /// Turn this emulator into one of the test-only mutants (`MUTANTS`), or back ("none").
+    pub fn mutate(&mut self, name: &str) -> Result<(), String> {
+        let mut e = Edges::default();
+        match name {
+            "none" => {}
+            "add_half_carry_above_0x10" => e.add_half = 0x10,
+            "sub_borrow_on_equal" => e.sub_borrow = 1,
+            "daa_low_above_0xA" => e.daa_low = 0xA,
+            "add_sp_carry_above_0x100" => e.sp_carry = 0x100,
+            "inc_half_carry_from_0xE" => e.inc_half = 0xE,
+            _ => {
+                let names: Vec<&str> = MUTANTS.iter().map(|m| m.0).collect();
+                return Err(format!("unknown mutant {:?}; known: none, {}", name, names.join(", ")));
+            }
+        }
+        self.edges = e;
+        Ok(())
+    }
+
     // ------------------------------------------------------------------ CPU core
 
     fn check_interrupts(&mut self) -> bool {
@@ -747,7 +800,7 @@ impl GameBoy {
                 if t & 0xFF == 0 {
                     fl |= FLAG_Z;
                 }
-                if (a & 0xF) as u16 + (b & 0xF) as u16 + c > 0xF {
+                if (a & 0xF) as u16 + (b & 0xF) as u16 + c > self.edges.add_half {
                     fl |= FLAG_H;
                 }
                 if t > 0xFF {
@@ -766,7 +819,7 @@ impl GameBoy {
                 if (a & 0xF) as i16 - (b & 0xF) as i16 - c < 0 {
                     fl |= FLAG_H;
                 }
-                if t < 0 {
+                if t < self.edges.sub_borrow {
                     fl |= FLAG_C;
                 }
                 self.r.f = fl;
@@ -799,7 +852,7 @@ impl GameBoy {
         if t == 0 {
             fl |= FLAG_Z;
         }
-        if (a & 0xF) + 1 > 0xF {
+        if a & 0xF >= self.edges.inc_half {
             fl |= FLAG_H;
         }
         self.r.f = fl;
@@ -842,7 +895,7 @@ impl GameBoy {
         if (sp & 0xF) + (v as u16 & 0xF) > 0xF {
             fl |= FLAG_H;
         }
-        if (sp & 0xFF) + v as u16 > 0xFF {
+        if (sp & 0xFF) + v as u16 > self.edges.sp_carry {
             fl |= FLAG_C;
         }
         self.r.f = fl;
@@ -1086,7 +1139,7 @@ impl GameBoy {
                 if f & FLAG_N != 0 {
                     t -= corr;
                 } else {
-                    if t & 0x0F > 0x09 {
+                    if t & 0x0F > self.edges.daa_low {
                         corr |= 0x06;
                     }
                     if t > 0x99 {

@@ -122,6 +122,12 @@ impl Emulator {
         py.allow_threads(move || gb.run_frames(n, render)).map_err(err)
     }
 
+    /// Test-only: move one flag edge by one value (`emurust.MUTANTS` names them; "none" undoes it),
+    /// so tests can show the equivalence gate catches such a port.
+    fn mutate(&mut self, name: &str) -> PyResult<()> {
+        self.gb.mutate(name).map_err(PyValueError::new_err)
+    }
+
     /// Set all buttons: bits 0..7 = right, left, up, down, a, b, select, start (1 = pressed).
     fn set_buttons(&mut self, mask: i64) -> PyResult<()> {
         self.gb.set_buttons(check_byte(mask)?);
@@ -580,6 +586,7 @@ fn emurust(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("BUTTONS", BUTTON_NAMES.to_vec())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("REFERENCE", "pyboy==2.8.1")?;
+    m.add("MUTANTS", crate::gb::MUTANTS.iter().map(|m| m.0).collect::<Vec<_>>())?;
     Ok(())
 }
 

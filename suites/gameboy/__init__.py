@@ -19,9 +19,11 @@ from pathlib import Path
 
 import numpy as np
 
-from equiv import EXACT, Discrete, Field, Metric, Policy, Property, Schema, Suite, Tier
+from equiv import EXACT, Coverage, Discrete, Field, Metric, Policy, Property, Schema, Suite, Tier
+from suites.gameboy import coverage
 from reference_envs.gameboy.state import FIELDS
-from suites.gameboy.cases import cpu_cases, play_cases
+from suites.gameboy.cases import (KEY_BLOCKS, alu8_edges, cpu_cases, enumerated, key_block, misc_edges,
+                                  opcode_blocks, opcode_targets, play_cases)
 
 STATE = Schema(Field(name, dtype, shape, EXACT, doc) for name, dtype, shape, doc in FIELDS)
 
@@ -41,6 +43,8 @@ VARIANTS = {
     **{rom: {"rom": rom, "frameskip": TEST_ROM_FRAMESKIP, "episode_steps": TEST_ROM_STEPS}
        for rom in ("cpu_instrs", "timer", "interrupts", "ppu_scroll", "ppu_window", "ppu_sprites",
                    "ppu_lyc", "mbc1", "mbc5")},
+    # The ALU sweep runs 2,992 frames; its trace compares every 32.
+    "alu_sweep": {"rom": "alu_sweep", "frameskip": 32, "episode_steps": 96},
 }
 
 # Buttons that play the game: nothing, left, right, each with and without A (fast).
@@ -72,14 +76,19 @@ METRICS = [
 # L3 plays the game ROM (the corpus's only ROM with outcomes to compare); the test ROMs
 # are covered per frame by L1 frame_from_play and their L2 traces.
 L3_VARIANTS = ("game",)
+# Standard and deep require every opcode x decision key of the cpu variant (coverage.py); the
+# decisions[k] properties enumerate them all at 200 examples per property.
 TIERS = {
     "quick": Tier(l1_examples=40, lockstep_episodes=5, stat_episodes=30, max_steps=2000,
                   l3_variants=L3_VARIANTS),
     "standard": Tier(l1_examples=200, lockstep_episodes=100, stat_episodes=100, max_steps=2000,
-                     l3_variants=L3_VARIANTS),
+                     l3_variants=L3_VARIANTS, coverage_min=1),
     "deep": Tier(l1_examples=2000, lockstep_episodes=300, stat_episodes=300, max_steps=2000,
-                 l3_variants=L3_VARIANTS),
+                 l3_variants=L3_VARIANTS, coverage_min=1),
 }
+COVERAGE = Coverage(coverage.hit, coverage.keys,
+                    doc="cpu variant: opcode x decision (flags computed, branch taken, DAA's correction), "
+                        "interrupt dispatch per vector, halted stay/wake; see suites/gameboy/coverage.py")
 
 
 def _explain(reference, ported, start, actions):
@@ -93,6 +102,30 @@ def _bench(reference_cls, ported_cls, args):
 
 
 FRAME_VARIANTS = tuple(v for v, c in VARIANTS.items() if c.get("mode", "frame") == "frame")
+# Random play adds nothing on the ALU sweep (it reads no buttons); its trace compares every 32 frames.
+PLAY_VARIANTS = tuple(v for v in FRAME_VARIANTS if v != "alu_sweep")
+CPU = ("cpu",)
+
+# Single-instruction properties (suites/gameboy/cases.py says how each is built). The
+# enumerated ones run every case at a tier that allows as many examples as they have cases:
+# opcodes[..] and edges_* (at most 40 cases) at every tier; decisions[k] (at most 200) in full
+# at standard and deep, 40 sampled at quick.
+CPU_PROPERTIES = [
+    *[Property(name, enumerated(name, lambda c=codes: opcode_targets(c)), variants=CPU,
+               doc=f"every opcode of {name[8:-1]} once, inputs one step from another outcome")
+      for name, codes in opcode_blocks()],
+    Property("edges_alu8", enumerated("edges_alu8", alu8_edges), variants=CPU,
+             doc="8-bit ALU and INC/DEC at their nibble, byte, borrow and zero edges, both sides"),
+    Property("edges_misc", enumerated("edges_misc", misc_edges), variants=CPU,
+             doc="DAA's correction bounds, ADD SP,e / LD HL,SP+e carries and signed offsets, ADD HL,rr "
+                 "12/16-bit carries, rotations of $80/$01"),
+    *[Property(f"decisions[{k}]", enumerated(f"decisions[{k}]", lambda k=k: key_block(k)), variants=CPU,
+               doc=f"block {k} of every opcode x decision key (coverage.py), inputs near another outcome")
+      for k in range(KEY_BLOCKS)],
+    Property("cpu_instruction", cpu_cases, variants=CPU,
+             doc="one instruction from a random machine state (IME, EI delay, IF/IE, HALT, pointers "
+                 "into I/O, VRAM, OAM, ROM)"),
+]
 
 SUITE = Suite(
     family="gameboy",
@@ -100,9 +133,8 @@ SUITE = Suite(
     outputs=OUTPUTS,
     action_space=Discrete(256),
     properties=[
-        Property("cpu_instruction", cpu_cases, variants=("cpu",),
-                 doc="one instruction from a generated CPU state (every legal opcode and CB opcode)"),
-        Property("frame_from_play", play_cases, variants=FRAME_VARIANTS,
+        *CPU_PROPERTIES,
+        Property("frame_from_play", play_cases, variants=PLAY_VARIANTS,
                  doc="one step (frameskip frames) from a state reached by random play"),
     ],
     policies=POLICIES,
@@ -112,5 +144,6 @@ SUITE = Suite(
     root=Path(__file__).parent,
     explain=_explain,
     bench=_bench,
+    coverage=COVERAGE,
     doc=__doc__,
 )
