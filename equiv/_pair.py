@@ -126,7 +126,7 @@ class PairRun:
         self._sides: dict = {}
         self._side_errors: dict = {}
         self._stats = None
-        self.coverage = CoverageCount(self.suite.coverage) if self.suite.coverage is not None else None
+        self.coverage = None  # made by plan(), from the suite's Coverage
         self.specs: list[ItemSpec] = []
         self.results: dict[str, ItemResult] = {}
         self.started = _dt.datetime.now(_dt.timezone.utc)
@@ -260,6 +260,7 @@ class PairRun:
         builders = {"L1": _l1.plan, "L2": _l2.plan, "L3": _l3.plan}
         self.notes = []
         self.specs = []
+        self.coverage = CoverageCount(self.suite.coverage) if self.suite.coverage is not None else None
         for layer in LAYERS:
             if layer in self.options.layers:
                 self.specs += builders[layer](self)

@@ -6,6 +6,11 @@ from dataclasses import dataclass
 import numpy as np
 
 
+def _shown(action):
+    """An action as the trace file wrote it (numpy arrays as plain lists)."""
+    return np.asarray(action).tolist() if isinstance(action, (np.ndarray, np.generic)) else action
+
+
 @dataclass(frozen=True)
 class Discrete:
     """``n`` actions per player; ``players > 1`` means a joint action array of shape (players,)."""
@@ -30,6 +35,7 @@ class Discrete:
     def problem(self, action) -> str | None:
         """What is wrong with ``action`` for this space (None when it is a valid action)."""
         values = np.asarray(action)
+        action = _shown(action)
         if values.dtype == bool or values.dtype.kind not in "iu":
             if values.dtype.kind == "f" and np.all(values == np.round(values)):
                 return f"{action!r} is written as a float; a discrete action is an integer"
@@ -76,6 +82,7 @@ class Box:
             values = np.asarray(action, dtype=np.float64)
         except (TypeError, ValueError):
             return f"{action!r} is not a number or an array of numbers"
+        action = _shown(action)
         if values.shape != tuple(self.shape) and values.size != int(np.prod(self.shape, dtype=int)):
             return f"{action!r} has shape {values.shape}; this space takes shape {tuple(self.shape)}"
         if not np.all(np.isfinite(values)):

@@ -1,7 +1,11 @@
 """Shared test set-up: the toy family (tests/toy/) is registered as a plugin."""
 import os
+from pathlib import Path
 
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
+# Calibrations of zero-code pairs are measured once and shared by every test (pytester runs
+# in temporary folders, where a relative cache would be measured again each time).
+os.environ.setdefault("EQUIV_CACHE", str(Path(__file__).resolve().parent.parent / ".equiv-cache"))
 
 # In-process pytester runs unload modules first imported inside them; C extensions
 # (numpy.fft under scipy) cannot be loaded twice, so import the heavy ones up front.

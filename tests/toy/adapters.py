@@ -170,7 +170,17 @@ class OtherFamily(ToyReference):
     family = "not_toy"
 
 
+class TightReference(ToyReference):
+    """The toy family with a margin too tight to settle in a quick run: INCONCLUSIVE."""
+    family = "toy_tight"
+
+
+class TightJax(ToyJax):
+    family = "toy_tight"
+
+
 ALL = {
+    "toy_tight_ref": "TightReference", "toy_tight_jax": "TightJax",
     "toy_ref_dies": "DyingReference", "toy_other_family": "OtherFamily",
     "toy_ref": "ToyReference", "toy_jax": "ToyJax", "toy_offbyone": "OffByOneLimit",
     "toy_rare_reward": "WrongRareReward", "toy_changed_draw": "ChangedDraw", "toy_f16": "HalfPrecisionReward",
@@ -184,3 +194,4 @@ def register():
     for name, cls in ALL.items():
         equiv.register_adapter(name, f"tests.toy.adapters:{cls}")
     equiv.register_suite("toy", "tests.toy.suite:SUITE")
+    equiv.register_suite("toy_tight", "tests.toy.suite:TIGHT")

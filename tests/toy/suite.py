@@ -1,4 +1,5 @@
 """The toy family's suite: schema, generators that reach every branch, traces, metrics."""
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -75,3 +76,8 @@ SUITE = equiv.Suite(
     },
     root=Path(__file__).parent,
 )
+
+# The same family with a margin no quick run can settle (length sd is about 18): every
+# statistics item is INCONCLUSIVE, which --equiv-strict turns into a failure.
+TIGHT = dataclasses.replace(SUITE, family="toy_tight", metrics=[
+    equiv.Metric("length", lambda t: t.length, margin=0.05, doc="a deliberately unsettleable margin")])

@@ -1,0 +1,116 @@
+"""The general case: independent generators, teacher forcing, rerunnable statistics, strict
+gates, bounded ledger excuses, validated traces and coverage, on the toy family."""
+import dataclasses
+import json
+
+import numpy as np
+import pytest
+
+from equiv import Coverage, Tier
+from equiv._ledger import Entry
+from equiv._pair import PairRun, RunOptions
+from equiv._schema import Mismatch
+
+TOY = ["-p", "tests.toy.plugin", "-p", "no:cacheprovider"]
+
+
+def pair(ported="toy_jax", **changes) -> PairRun:
+    p = PairRun("toy_ref", ported, RunOptions(report_dir=None))
+    if changes:
+        p.suite = dataclasses.replace(p.suite, **changes)
+        p.tier = p.suite.tiers["quick"]
+    return p
+
+
+def run_all(p: PairRun) -> dict:
+    results = {spec.id: p.run(spec) for spec in p.plan()}
+    p.close()
+    return results
+
+
+def test_independent_generators_run_statistics_only_and_say_why(pytester, tmp_path):
+    result = pytester.runpytest_inprocess(*TOY, "--equiv", "reference=toy_ref", "ported=toy_indep",
+                                          f"--equiv-report={tmp_path}")
+    assert result.ret == 0
+    result.stdout.fnmatch_lines(["*L1 cross properties: NOT RUN - the sides draw from different generators*",
+                                 "*L2 traces: NOT RUN*", "*L3 lockstep: NOT RUN*", "*L3 statistics: runs*"])
+    report = json.loads((tmp_path / "toy__toy_ref__toy_indep.json").read_text())
+    skipped = {n["check"]: n["why"] for n in report["plan"] if not n["ran"]}
+    assert "deterministic_step" in skipped["cross properties"]
+    assert "What ran" in (tmp_path / "toy__toy_ref__toy_indep.html").read_text()
+
+
+def test_another_run_seed_gives_an_independent_sample():
+    a, b = pair(), pair()
+    b.seed = 1
+    ref0, ref1 = set(a.episode_seeds(200, "reference")), set(b.episode_seeds(200, "reference"))
+    assert len(ref0) == 200 and len(ref0 & ref1) <= 2  # not seed 0's episodes shifted by one
+    assert not ref0 & set(a.episode_seeds(200, "ported"))  # the sides never share an episode
+
+
+def test_teacher_forced_lockstep_compares_segments_and_still_catches_a_changed_draw():
+    results = run_all(pair(sync_every=4))
+    lock = results["L3::lockstep[random]::default"]
+    assert lock.outcome == "passed" and lock.stats["lockstep"]["segments"] > 0
+    assert lock.stats["growth"]["ported"]["0.5"][0] == 0.0  # an exact port never parts
+    broken = run_all(pair("toy_changed_draw", sync_every=4))["L3::lockstep[random]::default"]
+    assert broken.outcome == "failed"
+    assert broken.divergence.step is not None and "state.pos" in broken.divergence.field_names
+
+
+def test_strict_turns_inconclusive_into_a_failure(pytester, tmp_path):
+    args = [*TOY, "--equiv", "reference=toy_tight_ref", "ported=toy_tight_jax", f"--equiv-report={tmp_path}",
+            "--equiv-layers", "L3"]
+    relaxed = pytester.runpytest_inprocess(*args)
+    assert relaxed.ret == 0
+    relaxed.stdout.fnmatch_lines(["*skipped*"])
+    strict = pytester.runpytest_inprocess(*args, "--equiv-strict")
+    assert strict.ret == 1
+    strict.stdout.fnmatch_lines(["*INCONCLUSIVE (--equiv-strict makes this a failure)*"])
+
+
+def test_a_bounded_ledger_entry_excuses_only_small_differences():
+    entry = Entry("rounding", ["reward"], "float32 rounding", "2026-12-06", within=1e-6)
+    small = Mismatch("reward", np.float32(1.0), np.float32(1.0000001), "exact")
+    large = Mismatch("reward", np.float32(1.0), np.float32(1.5), "exact")
+    assert entry.covers(["reward"], [small])
+    assert not entry.covers(["reward"], [large])
+
+
+@pytest.mark.parametrize("actions, said", [
+    ("[0, 99, 1]", "step 1 (action entry 1): 99 is outside 0..2"),
+    ("[0, -1]", "step 1 (action entry 1): -1 is outside 0..2"),
+    ("[1.5]", "step 0 (action entry 0): 1.5 is not an integer action"),
+    ("[[1, 2]]", "step 0 (action entry 0): [1, 2] has shape (2,)"),
+    ("[{repeat: 2, times: 100000}]", "the episode ends after step"),
+])
+def test_a_bad_trace_is_a_trace_file_error_naming_file_step_and_action(tmp_path, actions, said):
+    (tmp_path / "traces").mkdir()
+    (tmp_path / "traces" / "bad.yaml").write_text(f"seed: 3\nactions: {actions}\n")
+    results = run_all(pair(root=tmp_path))
+    item = results["L2::bad::default"]
+    assert item.outcome == "error"
+    assert "bad.yaml" in item.message and said in item.message, item.message
+
+
+def _toy_keys(before, action, outputs, after, variant):
+    keys = [f"move:{int(action)}"]
+    if float(outputs["reward"]) == 5.0:
+        keys.append("treasure")
+    if bool(outputs["terminated"]):
+        keys.append("end")
+    return keys
+
+
+def test_coverage_is_counted_reported_and_required():
+    universe = ["move:0", "move:1", "move:2", "treasure", "end", "never:reachable"]
+    cov = Coverage(_toy_keys, lambda variant: universe)
+    quick = dataclasses.replace(pair().suite.tiers["quick"], coverage_min=1)
+    results = run_all(pair(coverage=cov, tiers={"quick": quick}))
+    item = results["coverage::default"]
+    assert item.outcome == "failed" and "never:reachable" in item.message
+    counts = item.stats["coverage"]["counts"]
+    assert counts["treasure"] > 0 and counts["move:2"] > 0
+    assert set(item.stats["coverage"]["transitions"]) == {"L1", "L2", "L3"}
+    reachable = Coverage(_toy_keys, lambda variant: universe[:-1])
+    assert run_all(pair(coverage=reachable, tiers={"quick": quick}))["coverage::default"].outcome == "passed"
