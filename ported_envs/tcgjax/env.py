@@ -95,7 +95,7 @@ class TcgJaxEnv:
         run = self.player(policy, record_states)
         pieces, t = [], 0
         while t < limit:
-            (batch, masks), rec = run(batch, masks, xs_for(t, CHUNK))
+            (batch, masks, _), rec = run(batch, masks, xs_for(t, CHUNK))
             rec = jax.tree.map(lambda x: np.asarray(x)[:, :n], rec)
             pieces.append(rec)
             t += CHUNK

@@ -40,8 +40,6 @@ def play_reference(ref, seed: int, policy, max_steps: int = 2048):
 
 def first_difference(states, outs, traj):
     """(step, field, reference value, port value) of the first mismatch, or None."""
-    if traj.interrupted and traj.length < len(states):
-        pass
     for t in range(len(states)):
         if t >= traj.length:
             return t, "(replay stopped)", None, traj.interrupted
@@ -58,9 +56,10 @@ def first_difference(states, outs, traj):
     return None
 
 
-def run(variant: str, decks, games: int, policy_name: str, batch: int, seed0: int = 0) -> tuple:
+def run(variant: str, decks, games: int, policy_name: str, batch: int, seed0: int = 0, port_cls=TcgJax) -> tuple:
+    """(games that differ as (seed, first difference, actions up to it), steps, reference s, port s)."""
     from suites.tcg import SUITE
-    ref, port = TcgPython(*decks), TcgJax(*decks)
+    ref, port = TcgPython(*decks), port_cls(*decks)
     policy = SUITE.policy(policy_name)
     bad, steps, t_ref, t_port = [], 0, 0.0, 0.0
     for lo in range(seed0, seed0 + games, batch):
