@@ -1,0 +1,132 @@
+"""The halfcheetah family: Gymnasium's HalfCheetah-v5 (MuJoCo C, MJX) and halfcheetah_jax.
+
+State (canonical, float64 but ``steps``): ``qpos`` (9), ``qvel`` (9), ``qacc_warmstart`` (9),
+``ctrl`` (6), ``time``, ``steps``. ``qacc_warmstart`` is MuJoCo's solver warm start: from the
+same qpos/qvel, a stale one changed the next physics step by at most 1.2e-13 over 400 played
+states (below 1e-12), but it is part of MuJoCo's integration state (``mjSTATE_INTEGRATION``),
+so with it an injected state continues bit for bit on the reference. ``steps`` is the
+TimeLimit count (truncation at 1,000). No generator state: nothing random happens after a
+reset, and every reset is seeded. Outputs: Gymnasium's observation (17 float64), reward,
+terminated (always False), truncated.
+
+Dynamics are chaotic (a difference grows about tenfold every 15-20 physics steps, C against
+itself one ulp away included), so whole episodes cannot be compared point by point: L2
+traces and L3 lockstep are teacher-forced (``sync_every`` = 10 env steps: the port is reset
+to the reference's state every 10 steps and each 10-step segment is compared), with the
+free-running error growth measured beside the reference's own.
+
+Tolerances are measured, not guessed (suites/halfcheetah/calibrate.py, figures in its
+docstring): for each field, 10x the larger of (MuJoCo C against itself one ulp away) and
+(MJX float64 against C), over one env step (L1) and over a 10-step segment (L2, L3). The
+float64 port sits at or below both. Variants: ``f64`` (the port and MJX in float64) and
+``f32`` (in float32; MuJoCo C is float64 either way). The tolerances are float64's: the
+``f32`` variant runs the per-side checks and the statistics, and its transitions are
+judged by the ledger's ``float32`` entry, bounded by MJX-f32's own measured deviation from C.
+
+Metrics (L3 statistics), per 1,000-step episode, margins = half a standard deviation of
+the C reference's metric (64 episodes per policy; figures in the calibration): return,
+mean x velocity, torso height (mean rootz), torso angle (mean |pitch|), and the fraction
+of steps each foot touches the floor.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from equiv import Box, Field, Metric, Property, Schema, Suite, Tier, close
+from suites.halfcheetah import metrics as mt
+from suites.halfcheetah import properties
+from suites.halfcheetah.policies import POLICIES
+
+SYNC_EVERY = 10
+
+VARIANTS = {
+    "f64": {"precision": "float64"},
+    "f32": {"precision": "float32"},
+}
+
+
+def _field(name, shape, l1, sync, doc, dtype="float64"):
+    """A float field with its calibrated one-step (L1) and 10-step (L2/L3) absolute tolerances."""
+    return Field(name, dtype, shape, close(atol=l1), doc, cast=True,
+                 tolerances={"L2": close(atol=sync), "L3": close(atol=sync)})
+
+
+# 10x max(C vs C one ulp away, MJX-f64 vs C) over 400 states (calibrate.py, figures in its docstring)
+TOL = {  # field: (one env step: L1, a 10-step teacher-forced segment: L2/L3)
+    "qpos": (7e-12, 4.9e-11),
+    "qvel": (3.9e-10, 1.4e-9),
+    "qacc_warmstart": (4.6e-8, 1.1e-6),
+    "ctrl": (0.0, 0.0),
+    "time": (1.8e-14, 1.8e-14),
+    "obs": (3.9e-10, 1.4e-9),
+    "reward": (3.6e-12, 1.4e-10),
+}
+
+STATE = Schema([
+    _field("qpos", (9,), *TOL["qpos"], "rootx, rootz, rooty, bthigh, bshin, bfoot, fthigh, fshin, ffoot"),
+    _field("qvel", (9,), *TOL["qvel"], "their velocities"),
+    _field("qacc_warmstart", (9,), *TOL["qacc_warmstart"], "the constraint solver's warm start (last qacc)"),
+    _field("ctrl", (6,), *TOL["ctrl"], "the last action as written to MuJoCo's ctrl (unclamped)"),
+    _field("time", (), *TOL["time"], "simulated seconds"),
+    Field("steps", "int64", (), doc="env steps since reset (TimeLimit)"),
+])
+
+OUTPUTS = Schema([
+    _field("obs", (17,), *TOL["obs"], "qpos[1:] then qvel"),
+    _field("reward", (), *TOL["reward"], "(x_after - x_before)/0.05 - 0.1 sum(action^2)"),
+    Field("terminated", "bool", (), doc="always False"),
+    Field("truncated", "bool", (), doc="True at the 1,000th step"),
+])
+
+PROPERTIES = [Property(name, properties.cases(name), doc, variants=("f64",))
+              for name, doc in properties.DOCS.items()]
+
+# Margins: half a standard deviation of the C reference's metric, 64 episodes per policy
+# (calibrate.py). The gait is open loop, so its episodes differ only by the reset noise and
+# its spreads are small: a half-sd shift there is a small but real change of the dynamics.
+MARGINS = {
+    "random": {"return": 36.6, "x_velocity": 0.0366, "torso_height": 0.0604, "torso_angle": 0.419,
+               "back_foot_contact": 0.0344, "front_foot_contact": 0.0539},
+    "gait": {"return": 24.9, "x_velocity": 0.025, "torso_height": 0.00091, "torso_angle": 0.00046,
+             "back_foot_contact": 0.0042, "front_foot_contact": 0.002},
+}
+_EXTRACT = {"return": (mt.episode_return, False, "sum of rewards"),
+            "x_velocity": (mt.mean_x_velocity, True, "mean forward speed, m/s"),
+            "torso_height": (mt.torso_height, False, "mean rootz, m"),
+            "torso_angle": (mt.torso_angle, False, "mean |pitch|, rad"),
+            "back_foot_contact": (mt.back_foot_contact, True, "fraction of steps the back foot touches"),
+            "front_foot_contact": (mt.front_foot_contact, True, "fraction of steps the front foot touches")}
+METRICS = [Metric(name, fn, MARGINS[policy][name], doc=f"{doc}; margin 0.5 sd of the C reference",
+                  policies=(policy,), needs_states=states)
+           for policy in MARGINS for name, (fn, states, doc) in _EXTRACT.items()]
+
+TIERS = {
+    "quick": Tier(l1_examples=25, lockstep_episodes=4, stat_episodes=100, max_steps=1000, variants=("f64",)),
+    "standard": Tier(l1_examples=200, lockstep_episodes=100, stat_episodes=300, max_steps=1000,
+                     variants=("f64", "f32")),
+    "deep": Tier(l1_examples=1000, lockstep_episodes=400, stat_episodes=600, max_steps=1000,
+                 variants=("f64", "f32")),
+}
+
+
+def _bench(reference_cls, ported_cls, args):
+    from suites.halfcheetah.bench import main
+    return main(args, reference_cls, ported_cls)
+
+
+SUITE = Suite(
+    family="halfcheetah",
+    state=STATE,
+    outputs=OUTPUTS,
+    action_space=Box(-1.0, 1.0, (6,), "float32"),
+    properties=PROPERTIES,
+    policies=POLICIES,
+    metrics=METRICS,
+    variants=VARIANTS,
+    tiers=TIERS,
+    root=Path(__file__).parent,
+    roundtrip_steps=3,
+    bench=_bench,
+    sync_every=SYNC_EVERY,
+    doc=__doc__,
+)

@@ -1,0 +1,194 @@
+"""Measure the halfcheetah suite's tolerances and margins on the references.
+
+    python -m suites.halfcheetah.calibrate [--states 400] [--mjx-states 120] [--episodes 64] [--out FILE]
+
+Tolerances. From transitions of the MuJoCo C reference (states played by random and gait
+policies from seeded resets, and the L1 properties' edits of them: lifted, pressed into the
+floor, hinges past their limits, flipped onto the back), for every field of the outputs and
+of the next state, the largest one-step deviation of
+
+- C against itself with the input state moved one ulp (every float element ``nextafter``
+  up): the reference's own sensitivity to rounding its input;
+- MJX float64 against C from the same state: two implementations of MuJoCo;
+
+and over ``SYNC`` steps (the teacher-forced segment of L2/L3) the same two deviations.
+The tolerance of a field is ``SAFETY`` times the larger (absolute). The float64 port
+(halfcheetah_jax) and the float32 port and MJX are measured beside them for the report.
+
+Margins. Each metric's mean and standard deviation over ``--episodes`` C episodes (1,000
+steps) per policy; the margin is ``MARGIN_SD`` standard deviations, and the episodes per
+side for 80 % TOST power at that margin (normal approximation, Holm over the metrics).
+
+Figures measured on this machine (2 cores, load 2-4) with the defaults, 2026-12-06
+(max absolute deviation; C-ulp = C vs C one ulp away; sync = over 10 env steps):
+
+    field            C-ulp 1   MJX64 1   port64 1  MJX32 1   port32 1  | C-ulp 10  MJX64 10  port64 10
+    (filled by the run below; see SUITE tolerances and suites/halfcheetah/__init__.py)
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+
+SAFETY = 10.0
+SYNC = 10
+MARGIN_SD = 0.5
+FIELDS_OUT = ("obs", "reward")
+FIELDS_STATE = ("qpos", "qvel", "qacc_warmstart", "ctrl", "time")
+
+
+def perturbed(state: dict) -> dict:
+    return {k: (np.nextafter(v, np.inf) if np.asarray(v).dtype.kind == "f" else v) for k, v in state.items()}
+
+
+def collect(ref, n: int, rng) -> list:
+    """(state, [SYNC actions]) pairs: played states and the property edits of them."""
+    from reference_envs.halfcheetah import joint_ranges
+    from suites.halfcheetah.policies import GAIT_PERIOD, GAIT_TABLE
+    ranges = joint_ranges()
+    out, seed = [], 0
+    while len(out) < n:
+        ref.reset(seed)
+        gait = seed % 2 == 1
+        seed += 1
+        for t in range(int(rng.integers(5, 200))):
+            ref.step(GAIT_TABLE[t % GAIT_PERIOD] if gait else rng.uniform(-1, 1, 6).astype(np.float32))
+        s = ref.get_state()
+        kind = len(out) % 5
+        if kind == 1:
+            s["qpos"][1] += rng.uniform(0.5, 1.5)
+        elif kind == 2:
+            s["qpos"][1] -= rng.uniform(0, 0.04)
+        elif kind == 3:
+            for j in rng.choice(range(3, 9), size=int(rng.integers(1, 7)), replace=False):
+                up = rng.random() < 0.5
+                lo, hi = ranges[j]
+                s["qpos"][j] = hi + rng.uniform(0, 0.1) if up else lo - rng.uniform(0, 0.1)
+                s["qvel"][j] = rng.uniform(0, 5) * (1 if up else -1)
+        elif kind == 4:
+            s["qpos"][2] = np.pi + rng.uniform(-0.6, 0.6)
+            s["qpos"][1] = rng.uniform(-0.75, -0.5)
+        acts = rng.uniform(-1, 1, (SYNC, 6)).astype(np.float32)
+        out.append((s, acts))
+    return out
+
+
+def run(side, state, actions) -> list:
+    """Outputs and states after each of ``actions`` from ``state``."""
+    side.set_state(state)
+    rec = []
+    for a in actions:
+        st = side.step(a)
+        rec.append(({"obs": np.asarray(st.obs, np.float64), "reward": np.float64(st.reward)}, side.get_state()))
+    return rec
+
+
+def deviation(a: list, b: list, step: int) -> dict:
+    (ao, as_), (bo, bs) = a[step], b[step]
+    d = {k: float(np.max(np.abs(np.asarray(ao[k]) - np.asarray(bo[k])))) for k in FIELDS_OUT}
+    d.update({k: float(np.max(np.abs(np.asarray(as_[k], np.float64) - np.asarray(bs[k], np.float64))))
+              for k in FIELDS_STATE})
+    return d
+
+
+def worst(into: dict, d: dict) -> None:
+    for k, v in d.items():
+        into[k] = max(into.get(k, 0.0), v)
+
+
+def measure(n_states: int, n_mjx: int, seed: int = 0) -> dict:
+    from adapters.halfcheetah_jax import HalfCheetahJax
+    from adapters.mjx import MjxHalfCheetah
+    from adapters.mujoco import MujocoHalfCheetah
+    rng = np.random.default_rng(seed)
+    ref = MujocoHalfCheetah()
+    cases = collect(ref, n_states, rng)
+    sides = {"port64": (HalfCheetahJax("float64"), n_states), "port32": (HalfCheetahJax("float32"), n_states),
+             "mjx64": (MjxHalfCheetah("float64"), n_mjx), "mjx32": (MjxHalfCheetah("float32"), n_mjx)}
+    dev = {name: {1: {}, SYNC: {}} for name in ["c_ulp", *sides]}
+    t0 = time.time()
+    ref_runs = []
+    for s, acts in cases:
+        base = run(ref, s, acts)
+        ref_runs.append(base)
+        moved = run(ref, perturbed(s), acts)
+        worst(dev["c_ulp"][1], deviation(base, moved, 0))
+        worst(dev["c_ulp"][SYNC], deviation(base, moved, SYNC - 1))
+    for name, (side, count) in sides.items():
+        for (s, acts), base in list(zip(cases, ref_runs))[:count]:
+            other = run(side, s, acts)
+            worst(dev[name][1], deviation(base, other, 0))
+            worst(dev[name][SYNC], deviation(base, other, SYNC - 1))
+        print(f"  measured {name} ({count} states) at {time.time() - t0:.0f} s", flush=True)
+    return {"states": n_states, "mjx_states": n_mjx, "sync": SYNC, "deviation": dev}
+
+
+def margins(episodes: int) -> dict:
+    from adapters.mujoco import MujocoHalfCheetah
+    from suites.halfcheetah import METRICS, SUITE
+    ref = MujocoHalfCheetah()
+    out = {}
+    n_metrics = sum(len([m for m in METRICS if m.policies is None or p in m.policies]) for p in SUITE.policy_names())
+    z = _z(1 - 0.05 / n_metrics) + _z(0.8)
+    for policy_name in SUITE.policy_names():
+        policy = SUITE.policy(policy_name, "f64")
+        trajs = ref.rollouts(list(range(10_000, 10_000 + episodes)), policy, 1000, record_states=True)
+        out[policy_name] = {}
+        for m in METRICS:
+            if m.policies is not None and policy_name not in m.policies:
+                continue
+            v = np.asarray([m.extract(t) for t in trajs])
+            sd = float(np.std(v, ddof=1))
+            margin = MARGIN_SD * sd
+            need = math.ceil(2 * (z * sd / margin) ** 2) if margin > 0 else None
+            out[policy_name][m.name] = {"mean": float(np.mean(v)), "sd": sd, "margin": margin, "n_needed": need}
+    return out
+
+
+def _z(p: float) -> float:
+    from scipy import stats
+    return float(stats.norm.ppf(p))
+
+
+def table(cal: dict) -> str:
+    dev = cal["deviation"]
+    cols = [("c_ulp", 1), ("mjx64", 1), ("port64", 1), ("mjx32", 1), ("port32", 1),
+            ("c_ulp", SYNC), ("mjx64", SYNC), ("port64", SYNC), ("mjx32", SYNC), ("port32", SYNC)]
+    head = f"{'field':<16}" + "".join(f"{a + ' ' + str(k):>12}" for a, k in cols) + f"{'tol L1':>10}{'tol sync':>10}"
+    lines = [head]
+    for f in FIELDS_OUT + FIELDS_STATE:
+        row = f"{f:<16}" + "".join(f"{dev[a][k].get(f, 0.0):12.2g}" for a, k in cols)
+        tol1 = SAFETY * max(dev["c_ulp"][1][f], dev["mjx64"][1][f])
+        tolk = SAFETY * max(dev["c_ulp"][SYNC][f], dev["mjx64"][SYNC][f])
+        lines.append(row + f"{tol1:10.2g}{tolk:10.2g}")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--states", type=int, default=400)
+    p.add_argument("--mjx-states", type=int, default=120)
+    p.add_argument("--episodes", type=int, default=64)
+    p.add_argument("--out", default=".equiv-cache/halfcheetah_calibration.json")
+    args = p.parse_args(argv)
+    cal = measure(args.states, args.mjx_states)
+    print(table(cal))
+    cal["margins"] = margins(args.episodes)
+    for policy, ms in cal["margins"].items():
+        for name, v in ms.items():
+            print(f"{policy:>6} {name:<20} mean {v['mean']:10.4g} sd {v['sd']:9.3g} margin {v['margin']:9.3g} "
+                  f"n/side {v['n_needed']}")
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(cal, indent=1, default=str))
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
