@@ -13,6 +13,7 @@ import numpy as np
 
 from equiv._compare import Divergence, compare_step, split_borderline
 from equiv._errors import EquivError, with_cause
+from equiv._watchdog import CallTimeout
 from equiv._items import ItemResult, ItemSpec, item_id
 from equiv._suite import Case
 
@@ -66,15 +67,23 @@ def run_hypothesis(pair, spec_id: str, strategy, check, max_examples: int, expla
               suppress_health_check=list(HealthCheck), report_multiple_bugs=False)
     @given(strategy)
     def prop(example):
+        if "error" in last:  # an adapter error is not a property to shrink: let the run wind down
+            return
         last["n"] += 1
         last["example"] = example
-        div = check(example)
+        try:
+            div = check(example)
+        except EquivError as e:
+            last["error"] = e
+            return
         if div is not None:
             last["div"] = div
             raise _Diverged(div.headline())
 
     try:
         prop()
+        if "error" in last:
+            raise last["error"]
     except _Diverged:
         div = last["div"]  # Hypothesis replays the shrunk example last
         if explain is not None:
@@ -83,8 +92,10 @@ def run_hypothesis(pair, spec_id: str, strategy, check, max_examples: int, expla
                           message=div.describe() + "\n(shrunk by Hypothesis to the smallest diverging case)")
     except EquivError as e:
         ex = last.get("example")
+        if isinstance(e, CallTimeout):
+            raise  # the pair drops this variant's adapters
         return ItemResult("error", str(e).splitlines()[0], examples=last["n"],
-                          message=f"{with_cause(e)}\nlast example (shrunk): {_describe_example(ex)}")
+                          message=f"{with_cause(e)}\nthe example it happened on: {_describe_example(ex)}")
     except Flaky as e:
         return ItemResult("error", "the check gave different answers for the same example (flaky)",
                           examples=last["n"], message=str(e))

@@ -16,6 +16,7 @@ from equiv._items import ItemResult, ItemSpec
 from equiv._ledger import Ledger
 from equiv._registry import resolve_pair
 from equiv._side import Side
+from equiv._watchdog import CallTimeout, Watchdog
 
 LAYERS = ("L1", "L2", "L3")
 
@@ -31,6 +32,8 @@ class RunOptions:
     policies: tuple | None = None
     progress: object = None  # callable(str) for long-running progress lines
     strict: bool = False  # INCONCLUSIVE statistics fail the gate
+    timeout: float | None = None  # seconds any one adapter call may take (None: the tier's call_timeout)
+    on_stuck: object = None  # callable(message) when a call is stuck in native code (the plugin writes reports)
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,7 @@ class PairRun:
             raise ConfigError(f"unknown tier {options.tier!r}; the {self.suite.family!r} suite has "
                               f"{sorted(self.suite.tiers)}")
         self.tier = self.suite.tiers[options.tier]
+        self.current: ItemSpec | None = None
         self.variants = self._pick("variant", options.variants, self.tier.variants, list(self.suite.variants))
         self.ledger = Ledger.load(self.suite.ledger_path)
         self.sync = Sync.of(self.ref_cls, self.port_cls, reference, ported)
@@ -166,7 +170,7 @@ class PairRun:
                     except Exception as e:
                         raise EquivError(f"{label} adapter {name!r} cannot be built for variant {variant!r} "
                                          f"({config}): {type(e).__name__}: {e}") from e
-                    made.append(Side(adapter, self.suite, label, name))
+                    made.append(Side(adapter, self.suite, label, name, self.watchdog()))
             except EquivError as e:
                 for s in made:
                     s.close()
@@ -176,6 +180,22 @@ class PairRun:
             for s in made:
                 self.provenance.setdefault(s.label, s.provenance())
         return self._sides[variant]
+
+    def watchdog(self) -> Watchdog:
+        seconds = self.options.timeout if self.options.timeout is not None else self.tier.call_timeout
+        return Watchdog(seconds, self._stuck)
+
+    def _stuck(self, message: str) -> None:
+        if self.current is not None:
+            self.results[self.current.id] = ItemResult("error", message.splitlines()[0], message=message)
+        self.interrupted = "an adapter call stuck in native code ended the run"
+        if self.options.on_stuck is not None:
+            self.options.on_stuck(message)
+
+    def drop_sides(self, variant: str) -> None:
+        """Close and forget a variant's adapters (after a hang their state is suspect)."""
+        for s in self._sides.pop(variant, ()):
+            s.close()
 
     def close(self) -> None:
         for pair in self._sides.values():
@@ -282,8 +302,12 @@ class PairRun:
 
     def run(self, spec: ItemSpec) -> ItemResult:
         t0 = time.perf_counter()
+        self.current = spec
         try:
             result = spec.run(self)
+        except CallTimeout as e:
+            result = ItemResult("error", f"{spec.id}: {str(e).splitlines()[0]}", message=with_cause(e))
+            self.drop_sides(spec.variant)
         except EquivError as e:
             result = ItemResult("error", str(e).splitlines()[0], message=with_cause(e))
         except Exception as e:  # a bug in a suite strategy or metric: show it whole
@@ -292,6 +316,7 @@ class PairRun:
         if spec.layer not in ("ledger", "coverage") and result.outcome != "error":
             self.ledger.note_ran(spec.id)  # an item that errored checked nothing: no entry is judged by it
         self.results[spec.id] = result
+        self.current = None
         return result
 
     def _check_ledger(self) -> ItemResult:

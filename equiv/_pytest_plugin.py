@@ -15,6 +15,7 @@ REPORT_OPTION = "--equiv-report"
 SEED_OPTION = "--equiv-seed"
 LAYERS_OPTION = "--equiv-layers"
 STRICT_OPTION = "--equiv-strict"
+TIMEOUT_OPTION = "--equiv-timeout"
 _KEY = pytest.StashKey[list]()
 
 
@@ -28,6 +29,9 @@ def pytest_addoption(parser):
                     help="folder for the per-pair JSON and HTML reports (default: equiv-report/)")
     group.addoption(SEED_OPTION, type=int, default=0, help="base seed for every generated case (default 0)")
     group.addoption(LAYERS_OPTION, default="L1,L2,L3", help="layers to run, e.g. L1,L2 (default: all)")
+    group.addoption(TIMEOUT_OPTION, type=float, default=None, metavar="SECONDS",
+                    help="seconds any one adapter call may take before it is treated as hung and its item "
+                         "ends as an ERROR (default: the tier's, 600 s at quick)")
     group.addoption(STRICT_OPTION, action="store_true", default=False,
                     help="INCONCLUSIVE statistics fail the gate (default: they show as skipped and the "
                          "run can still pass)")
@@ -62,7 +66,9 @@ def pytest_configure(config):
                                  command="pytest " + " ".join(config.invocation_params.args),
                                  variants=tuple(spec["variant"].split(",")) if "variant" in spec else None,
                                  policies=tuple(spec["policy"].split(",")) if "policy" in spec else None,
-                                 progress=progress, strict=config.getoption(STRICT_OPTION))
+                                 progress=progress, strict=config.getoption(STRICT_OPTION),
+                                 timeout=config.getoption(TIMEOUT_OPTION),
+                                 on_stuck=lambda message: _write_all(config, message))
             pairs.append(PairRun(spec["reference"], spec["ported"], options))
     except EquivError as e:
         raise pytest.UsageError(f"equiv: {e}") from None
@@ -162,6 +168,21 @@ def _write(pair):
         import warnings
         warnings.warn(f"equiv: could not write the report for {pair.key}: {e}")
         return None
+
+
+def _write_all(config, message: str = "") -> None:
+    """Every pair's report, as it stands (a call stuck in native code is about to end the run)."""
+    import datetime as _dt
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    if reporter is not None and message:  # to the terminal: captured output dies with the process
+        if capture is not None:
+            capture.suspend_global_capture(in_=False)
+        reporter.write_line(f"\nequiv: {message}", red=True)
+        reporter.flush()
+    for pair in config.stash.get(_KEY, []):
+        pair.finished = _dt.datetime.now(_dt.timezone.utc)
+        _write(pair)
 
 
 def pytest_sessionfinish(session, exitstatus):

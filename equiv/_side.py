@@ -12,19 +12,26 @@ import numpy as np
 
 from equiv._adapter import Adapter, Trajectory
 from equiv._errors import AdapterError, EquivError
+from equiv._watchdog import Watchdog
 
 
 class Side:
-    def __init__(self, adapter: Adapter, suite, label: str, name: str):
+    def __init__(self, adapter: Adapter, suite, label: str, name: str, watchdog=None):
         self.adapter, self.suite, self.label, self.name = adapter, suite, label, name
         self.wants_legal = "legal" in suite.outputs
+        self.watchdog = watchdog or Watchdog(None)
+        self.steps = 0  # steps since the last reset or injected state: where a failure happened
 
     def _who(self, what: str) -> str:
         return f"{self.label} adapter {self.name!r} {what}"
 
+    def _where(self) -> str:
+        return f" (step {self.steps} since the last reset or injected state)" if self.steps else ""
+
     def _call(self, what: str, fn, *args, **kwargs):
         try:
-            return fn(*args, **kwargs)
+            with self.watchdog.call(self._who(what), self._where, self.label, self.name):
+                return fn(*args, **kwargs)
         except EquivError as e:
             if isinstance(e, AdapterError) and not e.adapter:
                 e.side, e.adapter = self.label, self.name
@@ -35,6 +42,7 @@ class Side:
 
     # --- single steps ---------------------------------------------------------
     def reset(self, seed: int):
+        self.steps = 0
         return self._call(f"reset({seed})", self.adapter.reset, int(seed))
 
     def state(self) -> dict:
@@ -42,6 +50,7 @@ class Side:
         return self.suite.state.coerce(raw, self._who("get_state()"))
 
     def inject(self, state: Mapping) -> None:
+        self.steps = 0
         self._call("set_state()", self.adapter.set_state, {k: np.asarray(v) for k, v in state.items()})
 
     def legal(self):
@@ -50,8 +59,10 @@ class Side:
     def step(self, action) -> dict:
         """One transition; returns the validated output record."""
         s = self._call(f"step({action!r})", self.adapter.step, action)
+        self.steps += 1
         legal = self.legal() if self.wants_legal else None
-        return self.suite.outputs.coerce(s.outputs(legal), self._who("step()"))
+        return self.suite.outputs.coerce(s.outputs(legal), self._who(f"step() (step {self.steps - 1} since the "
+                                                                     f"last reset or injected state)"))
 
     def transition(self, state: Mapping, action) -> tuple[dict, dict]:
         """Inject ``state``, take ``action``: (outputs, next state)."""

@@ -122,12 +122,13 @@ class Tier:
     policies: tuple | None = None  # None: every policy
     l3_variants: tuple | None = None  # rollouts only on these variants (None: all of the tier's)
     coverage_min: int = 0  # each coverage key must be hit at least this often (0: report only)
+    call_timeout: float = 600.0  # seconds any one adapter call may take before it counts as hung
 
 
 DEFAULT_TIERS = {
     "quick": Tier(l1_examples=40, lockstep_episodes=5, stat_episodes=30),
-    "standard": Tier(l1_examples=200, lockstep_episodes=100, stat_episodes=200),
-    "deep": Tier(l1_examples=2000, lockstep_episodes=1000, stat_episodes=1000),
+    "standard": Tier(l1_examples=200, lockstep_episodes=100, stat_episodes=200, call_timeout=1800.0),
+    "deep": Tier(l1_examples=2000, lockstep_episodes=1000, stat_episodes=1000, call_timeout=7200.0),
 }
 
 

@@ -147,3 +147,31 @@ def test_silent_without_equiv(pytester):
     assert result.ret == 0
     out = result.stdout.str()
     assert "equiv:" not in out and "equiv verdicts" not in out
+
+
+def test_a_hung_port_ends_as_an_error_within_its_timeout_and_the_run_goes_on(pytester, tmp_path):
+    import time
+    t0 = time.monotonic()
+    result, report = gate(pytester, tmp_path, "toy_hangs", "--equiv-timeout", "2")
+    assert time.monotonic() - t0 < 600
+    assert result.ret == 1 and report["verdict"] == "error" and not report["partial"]
+    found = items(report)
+    hung = [i for i in found.values() if "did not return within 2 s" in i["summary"]]
+    assert hung, [i["summary"] for i in found.values()]
+    assert all(i["id"] in i["summary"] and "ported adapter 'toy_hangs'" in i["summary"] for i in hung)
+    assert any("step 5 since the last reset" in i["message"] for i in hung)
+    assert found["L1::roundtrip[reference]::default"]["outcome"] == "passed"  # items after a hang still ran
+
+
+def test_a_port_stuck_in_native_code_ends_the_run_and_keeps_the_report(pytester, tmp_path, monkeypatch):
+    from pathlib import Path
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).resolve().parents[2]))  # for tests.toy.plugin
+    result = pytester.runpytest_subprocess(*TOY, "--equiv", "reference=toy_ref", "ported=toy_stuck",
+                                           f"--equiv-report={tmp_path}", "--equiv-timeout", "1",
+                                           "--equiv-layers", "L1", timeout=600)
+    assert result.ret == 3
+    result.stdout.fnmatch_lines(["*step(*) has not returned 2 s after it started*stuck in native code*"])
+    report = json.loads((tmp_path / "toy__toy_ref__toy_stuck.json").read_text())
+    assert report["partial"] and "native code" in report["interrupted"]
+    outcomes = [i["outcome"] for i in items(report).values()]
+    assert "error" in outcomes and "passed" in outcomes  # the stuck item, and what ran before it

@@ -111,6 +111,28 @@ class RaisingPort(ToyJax):
         return super().step(action)
 
 
+class HangingPort(ToyJax):
+    """Loops forever on the sixth step of an episode (in Python: the watchdog interrupts it)."""
+
+    def step(self, action):
+        while int(self.s["t"]) == 5:
+            pass
+        return super().step(action)
+
+
+class StuckInNativeCode(ToyJax):
+    """Deadlocks in C on the sixth step (locks a mutex it already holds): no signal can end it."""
+
+    def step(self, action):
+        if int(self.s["t"]) == 5:
+            import ctypes
+            libc = ctypes.CDLL(None)
+            mutex = ctypes.create_string_buffer(64)  # zeroed: PTHREAD_MUTEX_INITIALIZER on glibc
+            libc.pthread_mutex_lock(mutex)
+            libc.pthread_mutex_lock(mutex)  # a default mutex locked twice by one thread never returns
+        return super().step(action)
+
+
 def _serve(conn, die_at_step):
     import os
     ref = ToyReference()
@@ -180,7 +202,8 @@ class TightJax(ToyJax):
 
 
 ALL = {
-    "toy_tight_ref": "TightReference", "toy_tight_jax": "TightJax",
+    "toy_tight_ref": "TightReference", "toy_tight_jax": "TightJax", "toy_hangs": "HangingPort",
+    "toy_stuck": "StuckInNativeCode",
     "toy_ref_dies": "DyingReference", "toy_other_family": "OtherFamily",
     "toy_ref": "ToyReference", "toy_jax": "ToyJax", "toy_offbyone": "OffByOneLimit",
     "toy_rare_reward": "WrongRareReward", "toy_changed_draw": "ChangedDraw", "toy_f16": "HalfPrecisionReward",
