@@ -71,6 +71,7 @@ def run_hypothesis(pair, spec_id: str, strategy, check, max_examples: int, expla
             return
         last["n"] += 1
         last["example"] = example
+        pair.progress_now_and_then(f"{spec_id}: {last['n']} of {max_examples} examples")
         try:
             div = check(example)
         except EquivError as e:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import os
+import secrets
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -134,6 +136,9 @@ class PairRun:
         self.specs: list[ItemSpec] = []
         self.results: dict[str, ItemResult] = {}
         self.started = _dt.datetime.now(_dt.timezone.utc)
+        # This run's own report in history/: sortable by time, unique across processes and runs.
+        self.run_id = f"{self.started:%Y%m%dT%H%M%SZ}-{os.getpid()}-{secrets.token_hex(2)}"
+        self._announced = False
         self.finished = None
         self.interrupted = None
         self.provenance = {}
@@ -249,6 +254,13 @@ class PairRun:
         if self.options.progress is not None:
             self.options.progress(f"[equiv {self.reference} vs {self.ported}] {line}")
 
+    def progress_now_and_then(self, line: str, every: float = 15.0) -> None:
+        """A progress line at most every ``every`` seconds (for loops of many short steps)."""
+        now = time.monotonic()
+        if now - getattr(self, "_last_progress", 0.0) >= every:
+            self._last_progress = now
+            self.progress(line)
+
     def explain(self, variant: str, start, actions) -> str | None:
         if self.suite.explain is None:
             return None
@@ -351,7 +363,8 @@ class PairRun:
             layer["verdict"] = _verdict(outs, "not_run" in outs)
         partial = len(self.results) < len(self.specs) or self.interrupted is not None
         return {
-            "equiv_version": __version__, "family": self.suite.family, "reference": self.reference,
+            "equiv_version": __version__, "run_id": self.run_id, "family": self.suite.family,
+            "reference": self.reference,
             "ported": self.ported, "verdict": self.verdict(), "partial": partial,
             "interrupted": self.interrupted, "started": self.started.isoformat(timespec="seconds"),
             "finished": self.finished.isoformat(timespec="seconds") if self.finished else None,
@@ -370,5 +383,14 @@ class PairRun:
     def write_report(self) -> tuple[Path, Path] | None:
         if self.options.report_dir is None:
             return None
-        from equiv._report import write_report
-        return write_report(Path(self.options.report_dir), self.report())
+        from equiv._report import replaced_run, write_report
+        report = self.report()
+        if not self._announced:  # say once what this run's report replaces, and where the old one stays
+            self._announced = True
+            old = replaced_run(Path(self.options.report_dir), report)
+            if old is not None:
+                state = "PARTIAL" if old.get("partial") else "complete"
+                self.progress(f"replacing the latest report of this pair ({state}, {old['verdict']}, started "
+                              f"{old.get('started')}); it stays at "
+                              f"{Path(self.options.report_dir) / old['_kept']}")
+        return write_report(Path(self.options.report_dir), report)

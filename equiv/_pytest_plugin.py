@@ -51,10 +51,18 @@ def pytest_configure(config):
     bad = [x for x in layers if x not in LAYERS]
     if bad or not layers:
         raise pytest.UsageError(f"{LAYERS_OPTION}: unknown layer(s) {bad}; use a comma list of {list(LAYERS)}")
-    reporter = config.pluginmanager.get_plugin("terminalreporter")
-
     def progress(line):
-        if reporter is not None:
+        # Straight to the terminal while an item runs (output captured there would only show on failure),
+        # so a slow item can be told from a stuck one. Looked up now: at configure time the terminal
+        # reporter may not be registered yet.
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        capture = config.pluginmanager.get_plugin("capturemanager")
+        if reporter is None:
+            return
+        if capture is not None:
+            with capture.global_and_fixture_disabled():
+                reporter.write_line(line)
+        else:
             reporter.write_line(line)
 
     pairs = []

@@ -23,6 +23,8 @@ from equiv._errors import ConfigError
 
 REQUIRED_KEYS = ("equiv_version", "family", "reference", "ported", "verdict")
 INDEX = "index.html"
+HISTORY = "history"  # history/<stem>/<run id>.json and .html: every run's own report, never replaced
+HISTORY_SHOWN = 10
 LAYER_ORDER = ("L1", "L2", "L3", "ledger")
 _LIST_HEAD = 12  # list elements shown before truncating
 _STRING_LIMIT = 300
@@ -43,7 +45,10 @@ def report_stem(report: dict) -> str:
 
 
 def write_report(directory: Path, report: dict) -> tuple[Path, Path]:
-    """Write the pair's JSON and HTML, then rebuild the folder's index; all atomically."""
+    """Write the pair's JSON and HTML, then rebuild the folder's index; all atomically.
+
+    A report with a ``run_id`` is also kept as ``history/<stem>/<run_id>``: the pair's latest
+    report is replaced by the next run, a run's own copy never is (nor by a concurrent run)."""
     directory = Path(directory)
     _check_report(report, "the report to write")
     directory.mkdir(parents=True, exist_ok=True)
@@ -51,10 +56,55 @@ def write_report(directory: Path, report: dict) -> tuple[Path, Path]:
     data = json.loads(text)  # the page shows exactly what the JSON holds
     stem = report_stem(data)
     json_path, html_path = directory / f"{stem}.json", directory / f"{stem}.html"
+    page = render_html(data)
+    if data.get("run_id"):
+        kept = directory / HISTORY / stem
+        kept.mkdir(parents=True, exist_ok=True)
+        _write_atomic(kept / f"{data['run_id']}.json", text)
+        _write_atomic(kept / f"{data['run_id']}.html", page)
     _write_atomic(json_path, text)
-    _write_atomic(html_path, render_html(data))
-    _write_atomic(directory / INDEX, render_index(_load_reports(directory)))
+    _write_atomic(html_path, page)
+    _write_atomic(directory / INDEX, render_index(_load_reports(directory), _history(directory)))
     return json_path, html_path
+
+
+def replaced_run(directory: Path, report: dict) -> dict | None:
+    """The pair's latest report from another run, which writing ``report`` will replace; a
+    report from before run ids existed is copied into history first, so nothing is lost."""
+    path = Path(directory) / f"{report_stem(report)}.json"
+    try:
+        old = _read_report(path)
+    except ConfigError:
+        return None
+    if old.get("run_id") == report.get("run_id"):
+        return None
+    if not old.get("run_id"):
+        kept = Path(directory) / HISTORY / report_stem(report)
+        kept.mkdir(parents=True, exist_ok=True)
+        legacy = "before-" + re.sub(r"[^0-9A-Za-z]", "", str(old.get("started") or "unknown"))
+        _write_atomic(kept / f"{legacy}.json", path.read_text(encoding="utf-8"))
+        old["run_id"] = legacy
+    old["_kept"] = str(Path(HISTORY) / report_stem(report) / f"{old['run_id']}.json")
+    return old
+
+
+def _history(directory: Path) -> dict:
+    """stem -> the runs kept for it, newest first: (run id, verdict, partial, html name)."""
+    runs = {}
+    root = directory / HISTORY
+    if not root.is_dir():
+        return runs
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        rows = []
+        for path in sorted(folder.glob("*.json"), reverse=True)[:HISTORY_SHOWN]:
+            try:
+                r = _read_report(path)
+            except ConfigError:
+                continue
+            rows.append({"run_id": path.stem, "verdict": r["verdict"], "partial": bool(r.get("partial")),
+                         "href": f"{HISTORY}/{folder.name}/{path.stem}.html"})
+        runs[folder.name] = rows
+    return runs
 
 
 def regenerate(json_path: Path) -> Path:
@@ -165,9 +215,10 @@ def render_html(report: dict) -> str:
         stem=report_stem(report), provenance=_provenance_rows(report.get("provenance") or {}))
 
 
-def render_index(reports: list[dict]) -> str:
-    """One row per pair: verdict, counts, link to its page."""
-    rows = sorted(({"_html": report_stem(r) + ".html", **r} for r in reports),
+def render_index(reports: list[dict], history: dict | None = None) -> str:
+    """One row per pair: verdict, counts, link to its page, and its earlier runs."""
+    rows = sorted(({"_html": report_stem(r) + ".html", **r, "_runs": (history or {}).get(report_stem(r), [])}
+                   for r in reports),
                   key=lambda r: (str(r["family"]), str(r["reference"]), str(r["ported"])))
     return _env.get_template("index.html.j2").render(reports=rows, quote=quote)
 

@@ -175,3 +175,16 @@ def test_a_port_stuck_in_native_code_ends_the_run_and_keeps_the_report(pytester,
     assert report["partial"] and "native code" in report["interrupted"]
     outcomes = [i["outcome"] for i in items(report).values()]
     assert "error" in outcomes and "passed" in outcomes  # the stuck item, and what ran before it
+
+
+def test_a_rerun_never_loses_the_previous_report(pytester, tmp_path):
+    first, report1 = gate(pytester, tmp_path, "toy_jax")
+    assert first.ret == 0 and not report1["partial"]
+    second, report2 = gate(pytester, tmp_path, "toy_jax", "--equiv-layers", "L2")
+    assert report2["run_id"] != report1["run_id"] and report2["counts"]["passed"] == 2
+    second.stdout.fnmatch_lines(["*replacing the latest report of this pair (complete, equivalent*it stays at*"])
+    kept = tmp_path / "history" / "toy__toy_ref__toy_jax"
+    old = json.loads((kept / f"{report1['run_id']}.json").read_text())
+    assert old == report1 and (kept / f"{report2['run_id']}.json").exists()
+    index = (tmp_path / "index.html").read_text()
+    assert report1["run_id"] in index and report2["run_id"] in index
