@@ -95,11 +95,20 @@ class Adapter(abc.ABC):
     @classmethod
     def missing(cls) -> str | None:
         """None when usable; otherwise what is missing and the command that fixes it.
-        Adapters with build products (a compiled binding, node_modules) extend this."""
-        import importlib.util
-        absent = [m for m in cls.requires if importlib.util.find_spec(m) is None]
-        if absent:
-            return f"missing Python modules {absent}; run ./dev.sh setup"
+
+        Each module in ``requires`` is imported, so a module that is there but broken (a wheel
+        built for another Python, a missing shared library) shows its real error. Adapters with
+        build products (a compiled binding, node_modules) extend this."""
+        import importlib
+        problems = []
+        for module in cls.requires:
+            try:
+                importlib.import_module(module)
+            except Exception as e:  # noqa: BLE001 - any import failure makes the adapter unusable
+                problems.append(f"{module} ({type(e).__name__}: {e})")
+        if problems:
+            return (f"cannot import {', '.join(problems)}; install what it needs (pip install ...), or in "
+                    f"an equiv checkout run ./dev.sh setup")
         return None
 
     def __init__(self, **config):

@@ -12,10 +12,14 @@ from equiv._errors import EquivError
 def _list(args) -> int:
     from equiv._registry import adapter_names, describe
     rows = [describe(n) for n in adapter_names()]
-    print(f"{'name':<16} {'family':<10} {'role':<10} status")
+    name_w = max([4] + [len(r.name) for r in rows]) + 2
+    family_w = max([6] + [len(r.family or "?") for r in rows]) + 2
+    print(f"{'name':<{name_w}}{'family':<{family_w}}{'role':<11}status")
     for r in rows:
         status = "ok" if r.missing is None else f"NOT USABLE: {r.missing}"
-        print(f"{r.name:<16} {r.family or '?':<10} {r.role or '?':<10} {status}")
+        print(f"{r.name:<{name_w}}{r.family or '?':<{family_w}}{r.role or '?':<11}{status}")
+    print("\nalso, with no code: gym:<any registered Gymnasium id> and gymnax:<gymnax id> or "
+          "gymnax:<package.module:Class> (e.g. reference=gym:CartPole-v1 ported=gymnax:CartPole-v1)")
     return 0
 
 
@@ -92,6 +96,17 @@ def _calibrate(args) -> int:
     return 0
 
 
+def _check_adapter(args) -> int:
+    from equiv._check import main as check
+    variant = None
+    for w in args.words:
+        key, eq, value = w.partition("=")
+        if key != "variant" or not eq:
+            raise EquivError(f"check-adapter takes NAME [variant=V]; got {w!r}")
+        variant = value
+    return check(args.name, variant, args.tier)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="equiv", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -107,6 +122,12 @@ def main(argv=None) -> int:
     r = sub.add_parser("report", help="regenerate the HTML next to a report JSON")
     r.add_argument("json")
     r.set_defaults(fn=_report)
+    k = sub.add_parser("check-adapter", help="check one adapter alone against its family's contract "
+                                             "(round trip, determinism, schema, legal mask, seeding, close)")
+    k.add_argument("name")
+    k.add_argument("words", nargs="*", metavar="variant=V")
+    k.add_argument("--tier", default="quick", choices=("quick", "standard", "deep"))
+    k.set_defaults(fn=_check_adapter)
     c = sub.add_parser("calibrate", help="measure the reference against itself and write proposed tolerances, "
                                          "margins and episode counts, e.g. equiv calibrate reference=X [ported=Y]")
     c.add_argument("pair", nargs="+", metavar="reference=X [ported=Y] [variant=V]")

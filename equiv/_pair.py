@@ -139,6 +139,7 @@ class PairRun:
         # This run's own report in history/: sortable by time, unique across processes and runs.
         self.run_id = f"{self.started:%Y%m%dT%H%M%SZ}-{os.getpid()}-{secrets.token_hex(2)}"
         self._announced = False
+        self._last_progress = 0.0
         self.finished = None
         self.interrupted = None
         self.provenance = {}
@@ -257,7 +258,7 @@ class PairRun:
     def progress_now_and_then(self, line: str, every: float = 15.0) -> None:
         """A progress line at most every ``every`` seconds (for loops of many short steps)."""
         now = time.monotonic()
-        if now - getattr(self, "_last_progress", 0.0) >= every:
+        if now - self._last_progress >= every:
             self._last_progress = now
             self.progress(line)
 

@@ -43,3 +43,26 @@ def test_report_of_a_bad_file_is_a_clear_error(tmp_path, capsys):
     bad.write_text("{}")
     assert main(["report", str(bad)]) == 2
     assert "equiv: error:" in capsys.readouterr().err
+
+
+def test_list_shows_the_real_import_error_of_a_broken_dependency(capsys):
+    assert main(["list"]) == 0
+    line = next(l for l in capsys.readouterr().out.splitlines() if l.startswith("toy_broken_dependency"))
+    assert "NOT USABLE" in line and "libtoyphysics.so.3: cannot open shared object file" in line
+    assert "pip install" in line  # advice that also fits a pip install, not only a checkout
+
+
+def test_check_adapter_passes_a_correct_adapter(capsys):
+    assert main(["check-adapter", "toy_jax"]) == 0
+    out = capsys.readouterr().out
+    assert "toy_jax: 5 of 5 checks passed" in out and "FAILED" not in out
+
+
+def test_check_adapter_names_what_is_wrong(capsys):
+    assert main(["check-adapter", "toy_bad_set_state"]) == 1
+    out = capsys.readouterr().out
+    assert "FAILED roundtrip (L1)" in out and "state.energy" in out
+    assert main(["check-adapter", "toy_f64_energy"]) == 1
+    out = capsys.readouterr().out
+    assert "FAILED reset, seeding and the state schema" in out
+    assert "field 'energy' is float64, the schema says float32" in out

@@ -188,6 +188,17 @@ class DyingReference(SubprocessReference):
     die_at_step = 10
 
 
+class Float64Energy(ToyJax):
+    """Exports one state field in the wrong dtype."""
+
+    def get_state(self):
+        return {**super().get_state(), "energy": np.float64(self.s["energy"])}
+
+
+class NeedsBrokenModule(ToyJax):
+    requires = ("jax", "tests.toy.broken_dependency")
+
+
 class OtherFamily(ToyReference):
     family = "not_toy"
 
@@ -203,7 +214,8 @@ class TightJax(ToyJax):
 
 ALL = {
     "toy_tight_ref": "TightReference", "toy_tight_jax": "TightJax", "toy_hangs": "HangingPort",
-    "toy_stuck": "StuckInNativeCode",
+    "toy_stuck": "StuckInNativeCode", "toy_broken_dependency": "NeedsBrokenModule",
+    "toy_f64_energy": "Float64Energy",
     "toy_ref_dies": "DyingReference", "toy_other_family": "OtherFamily",
     "toy_ref": "ToyReference", "toy_jax": "ToyJax", "toy_offbyone": "OffByOneLimit",
     "toy_rare_reward": "WrongRareReward", "toy_changed_draw": "ChangedDraw", "toy_f16": "HalfPrecisionReward",
