@@ -38,7 +38,10 @@ pub const OPCODE_LENGTHS: [u8; 256] = [
 
 /// Opcodes the reference cannot execute (it spins forever on them); 0xDB is its breakpoint.
 pub fn is_illegal(op: u8) -> bool {
-    matches!(op, 0xD3 | 0xDB | 0xDD | 0xE3 | 0xE4 | 0xEB | 0xEC | 0xED | 0xF4 | 0xFC | 0xFD)
+    matches!(
+        op,
+        0xD3 | 0xDB | 0xDD | 0xE3 | 0xE4 | 0xEB | 0xEC | 0xED | 0xF4 | 0xFC | 0xFD
+    )
 }
 
 /// A tiny boot ROM (project-built, see rust/README.md): sets the documented DMG post-boot
@@ -99,17 +102,38 @@ pub struct Edges {
 
 impl Default for Edges {
     fn default() -> Self {
-        Edges { add_half: 0xF, sub_borrow: 0, daa_low: 9, sp_carry: 0xFF, inc_half: 0xF }
+        Edges {
+            add_half: 0xF,
+            sub_borrow: 0,
+            daa_low: 9,
+            sp_carry: 0xFF,
+            inc_half: 0xF,
+        }
     }
 }
 
 /// Test-only ports with one flag edge moved by one value: (name, what changes).
 pub const MUTANTS: [(&str, &str); 5] = [
-    ("add_half_carry_above_0x10", "ADD/ADC: H when the low nibbles sum above 0x10 (not 0x0F)"),
-    ("sub_borrow_on_equal", "SUB/SBC/CP: C also when the difference is 0"),
-    ("daa_low_above_0xA", "DAA after an addition: +6 only when the low nibble is above 0xA (not 9)"),
-    ("add_sp_carry_above_0x100", "ADD SP,e / LD HL,SP+e: C when the low bytes sum above 0x100 (not 0xFF)"),
-    ("inc_half_carry_from_0xE", "INC: H when the low nibble is 0xE or 0xF (not only 0xF)"),
+    (
+        "add_half_carry_above_0x10",
+        "ADD/ADC: H when the low nibbles sum above 0x10 (not 0x0F)",
+    ),
+    (
+        "sub_borrow_on_equal",
+        "SUB/SBC/CP: C also when the difference is 0",
+    ),
+    (
+        "daa_low_above_0xA",
+        "DAA after an addition: +6 only when the low nibble is above 0xA (not 9)",
+    ),
+    (
+        "add_sp_carry_above_0x100",
+        "ADD SP,e / LD HL,SP+e: C when the low bytes sum above 0x100 (not 0xFF)",
+    ),
+    (
+        "inc_half_carry_from_0xE",
+        "INC: H when the low nibble is 0xE or 0xF (not only 0xF)",
+    ),
 ];
 
 #[derive(Clone)]
@@ -126,6 +150,8 @@ pub struct GameBoy {
     pub ie_reg: u8,
     pub cycles: i64,
     pub bail: bool,
+    /// Set with `bail` and while EI's delay runs: the one flag the CPU loop tests.
+    attention: bool,
     pub mao: u8,
     /// Set when the CPU met an opcode the reference cannot execute (it would hang).
     pub illegal: Option<(u16, u8)>,
@@ -154,13 +180,28 @@ pub struct GameBoy {
     pub frame_count: u64,
     pub buttons: u8,
     pub edges: Edges,
+    /// Frame loop bookkeeping (never saved): the cycle the last coordinator pass ended at, and
+    /// whether a timer / serial register write since then left their event distances stale.
+    /// Between passes the timer, serial and (unemulated) sound are caught up only when due,
+    /// read, written, or at the frame's end; see `run_frame`.
+    pass_end: u64,
+    timer_dirty: bool,
+    serial_dirty: bool,
+    /// The ROM fetch window (see `open_code_window`; empty when `code_len` is 0).
+    code_lo: u16,
+    code_len: u16,
+    code_base: usize,
 }
 
 /// Button bit order for masks: right, left, up, down, a, b, select, start = bits 0..7.
 pub const BUTTON_NAMES: [&str; 8] = ["right", "left", "up", "down", "a", "b", "select", "start"];
 
 impl GameBoy {
-    pub fn new(rom: &[u8], boot_rom: Option<&[u8]>, sound_emulated: bool) -> Result<GameBoy, String> {
+    pub fn new(
+        rom: &[u8],
+        boot_rom: Option<&[u8]>,
+        sound_emulated: bool,
+    ) -> Result<GameBoy, String> {
         let cart = Cartridge::new(rom)?;
         if rom[0x143] & 0x80 != 0 {
             // PyBoy would pick CGB mode for this header unless told cgb=False; we are DMG only.
@@ -191,6 +232,7 @@ impl GameBoy {
             ie_reg: 0,
             cycles: 0,
             bail: false,
+            attention: false,
             mao: 0,
             illegal: None,
             cart,
@@ -216,6 +258,12 @@ impl GameBoy {
             frame_count: 0,
             buttons: 0,
             edges: Edges::default(),
+            pass_end: 0,
+            timer_dirty: true,
+            serial_dirty: true,
+            code_lo: 0,
+            code_len: 0,
+            code_base: 0,
         })
     }
 
@@ -294,8 +342,20 @@ impl GameBoy {
 
     // ------------------------------------------------------------------ bus
 
-    /// A CPU-side read (PyBoy's `Motherboard.getitem`), with its side effects.
+    /// A CPU-side read (PyBoy's `Motherboard.getitem`), with its side effects. Work RAM and
+    /// high RAM have none and are read here directly; everything else goes to `read_bus`.
+    #[inline(always)]
     pub fn read(&mut self, addr: u16) -> u8 {
+        if addr & 0xE000 == 0xC000 {
+            return self.wram[(addr & 0x1FFF) as usize];
+        }
+        if addr >= 0xFF80 && addr != 0xFFFF {
+            return self.hram[(addr - 0xFF80) as usize];
+        }
+        self.read_bus(addr)
+    }
+
+    fn read_bus(&mut self, addr: u16) -> u8 {
         match addr {
             0x0000..=0x3FFF => {
                 if self.bootrom_enabled && addr <= 0xFF {
@@ -312,7 +372,9 @@ impl GameBoy {
                     let l = &self.lcd;
                     if l.lcd_enable()
                         && (l.stat.mode == 3
-                            || (l.stat.mode == 2 && l.clock <= l.clock_target && l.clock_target - l.clock <= 4))
+                            || (l.stat.mode == 2
+                                && l.clock <= l.clock_target
+                                && l.clock_target - l.clock <= 4))
                     {
                         return 0xFF;
                     }
@@ -333,7 +395,9 @@ impl GameBoy {
             let f = self.lcd.tick(self.now() + self.mao as u64);
             self.if_reg |= f;
             if self.lcd.lcd_enable()
-                && (self.lcd.stat.mode == 2 || self.lcd.stat.mode == 3 || self.lcd.is_startup_mode2_delay())
+                && (self.lcd.stat.mode == 2
+                    || self.lcd.stat.mode == 3
+                    || self.lcd.is_startup_mode2_delay())
             {
                 return 0xFF;
             }
@@ -419,12 +483,27 @@ impl GameBoy {
         }
     }
 
-    /// A CPU-side write (PyBoy's `Motherboard.setitem`).
+    /// A CPU-side write (PyBoy's `Motherboard.setitem`); plain RAM directly, the rest via `write_bus`.
+    #[inline(always)]
     pub fn write(&mut self, addr: u16, value: u8) {
+        if addr & 0xE000 == 0xC000 {
+            self.wram[(addr & 0x1FFF) as usize] = value;
+            return;
+        }
+        if addr >= 0xFF80 && addr != 0xFFFF {
+            self.hram[(addr - 0xFF80) as usize] = value;
+            return;
+        }
+        self.write_bus(addr, value)
+    }
+
+    fn write_bus(&mut self, addr: u16, value: u8) {
         match addr {
             0x0000..=0x7FFF => {
                 self.cart.write(addr, value);
+                self.drop_code_window();
                 self.bail = true;
+                self.attention = true;
             }
             0x8000..=0x9FFF => {
                 if self.mao != 0 {
@@ -454,7 +533,7 @@ impl GameBoy {
                     self.sync_oam_dma(self.mao);
                 }
                 if !self.oam_dma_active {
-                    self.lcd.oam[(addr - 0xFE00) as usize] = value;
+                    self.lcd.write_oam((addr - 0xFE00) as usize, value);
                 }
             }
             0xFEA0..=0xFEFF => self.unusable[(addr - 0xFEA0) as usize] = value,
@@ -474,6 +553,7 @@ impl GameBoy {
                         if self.serial.tick(self.now()) {
                             self.if_reg |= INTR_SERIAL;
                         }
+                        self.serial_dirty = true;
                         if addr == 0xFF01 {
                             self.serial_buffer[self.serial_count as usize] = value;
                             self.serial_count = (self.serial_count + 1) & 0x3FF;
@@ -486,6 +566,7 @@ impl GameBoy {
                         if self.timer.tick(self.now()) {
                             self.if_reg |= INTR_TIMER;
                         }
+                        self.timer_dirty = true;
                         match addr {
                             0xFF04 => {
                                 let edge = self.timer.div & 0x10 != 0;
@@ -503,14 +584,17 @@ impl GameBoy {
                     }
                     0xFF0F => self.if_reg = value & 0x1F,
                     0xFF10..=0xFF3F => {
+                        // The reference reads DIV here as of its last coordinator pass.
+                        self.timer_to(self.pass_end);
                         self.sound.tick(self.now());
                         if addr == 0xFF26 && value & 0x80 != 0 && self.sound.poweron == 0 {
-                            self.sound.div_apu_counter =
-                                if self.sound.apu_poweron_after_div_write && self.timer.div & 0x10 != 0 {
-                                    2
-                                } else {
-                                    0
-                                };
+                            self.sound.div_apu_counter = if self.sound.apu_poweron_after_div_write
+                                && self.timer.div & 0x10 != 0
+                            {
+                                2
+                            } else {
+                                0
+                            };
                         }
                         self.sound.write((addr - 0xFF10) as usize, value);
                         if addr == 0xFF14 {
@@ -557,17 +641,21 @@ impl GameBoy {
                     _ => self.io_ports[(addr - 0xFF00) as usize] = value,
                 }
                 self.bail = true;
+                self.attention = true;
             }
             0xFF4C..=0xFF7F => {
                 if self.bootrom_enabled && addr == 0xFF50 && (value == 0x01 || value == 0x11) {
                     self.bootrom_enabled = false;
+                    self.drop_code_window();
                     self.bail = true;
+                    self.attention = true;
                 }
             }
             0xFF80..=0xFFFE => self.hram[(addr - 0xFF80) as usize] = value,
             _ => {
                 self.ie_reg = value;
                 self.bail = true;
+                self.attention = true;
             }
         }
     }
@@ -588,8 +676,11 @@ impl GameBoy {
     }
 
     fn transfer_dma(&mut self, src: u8) {
-        self.oam_dma_start_cycle =
-            if self.oam_dma_active && self.oam_dma_index == 0 { self.cycles + 8 } else { self.cycles + 12 };
+        self.oam_dma_start_cycle = if self.oam_dma_active && self.oam_dma_index == 0 {
+            self.cycles + 8
+        } else {
+            self.cycles + 12
+        };
         self.oam_dma_active = true;
         self.oam_dma_reading = false;
         self.oam_dma_source = src;
@@ -613,7 +704,7 @@ impl GameBoy {
             }
             let v = self.read(((source as u16) << 8) | self.oam_dma_index as u16);
             self.oam_dma_reading = false;
-            self.lcd.oam[self.oam_dma_index as usize] = v;
+            self.lcd.write_oam(self.oam_dma_index as usize, v);
             self.oam_dma_index += 1;
         }
         if self.oam_dma_index == 0xA0 {
@@ -639,7 +730,9 @@ impl GameBoy {
         self.joy_directional = !mask & 0x0F;
         self.joy_standard = !(mask >> 4) & 0x0F;
         self.buttons = mask;
-        if ((old_d ^ self.joy_directional) & old_d) != 0 || ((old_s ^ self.joy_standard) & old_s) != 0 {
+        if ((old_d ^ self.joy_directional) & old_d) != 0
+            || ((old_s ^ self.joy_standard) & old_s) != 0
+        {
             self.if_reg |= INTR_JOYPAD;
         }
     }
@@ -656,7 +749,11 @@ impl GameBoy {
             "inc_half_carry_from_0xE" => e.inc_half = 0xE,
             _ => {
                 let names: Vec<&str> = MUTANTS.iter().map(|m| m.0).collect();
-                return Err(format!("unknown mutant {:?}; known: none, {}", name, names.join(", ")));
+                return Err(format!(
+                    "unknown mutant {:?}; known: none, {}",
+                    name,
+                    names.join(", ")
+                ));
             }
         }
         self.edges = e;
@@ -722,19 +819,74 @@ impl GameBoy {
         }
         self.int_queued = false;
         self.bail = false;
+        self.attention = self.ie_delay != 0;
         while self.cycles < target {
-            self.fetch_and_execute();
-            if self.bail {
-                break;
+            let (op, b1, b2) = self.fetch();
+            OPS[op as usize](self, b1, b2);
+            // one test for the rare cases: the batch must stop, or EI's delay is running
+            if self.attention {
+                if self.ie_delay != 0 {
+                    self.ie_delay -= 1;
+                    if self.ie_delay == 0 {
+                        self.ime = true;
+                        self.bail = self.if_reg & self.ie_reg & 0x1F != 0;
+                    }
+                }
+                if self.bail {
+                    break;
+                }
+                self.attention = self.ie_delay != 0;
             }
         }
     }
 
+    /// The opcode at PC and the two bytes after it, read as the reference's fetch does.
     #[inline(always)]
-    fn fetch_and_execute(&mut self) {
+    fn fetch(&mut self) -> (u8, u8, u8) {
         let pc = self.r.pc;
-        let (op, b1, b2);
-        if !self.bootrom_enabled && (pc as u32) + 2 < 0x8000 {
+        let i = pc.wrapping_sub(self.code_lo) as usize;
+        if i < self.code_len as usize {
+            let f = self.code_base + i;
+            let s = &self.cart.rom[f..f + 3];
+            (s[0], s[1], s[2])
+        } else if (0xC000..=0xDFFD).contains(&pc) {
+            // Work RAM: no side effects, so all three bytes at once (unused ones are ignored).
+            let i = (pc - 0xC000) as usize;
+            let w = &self.wram[i..i + 3];
+            (w[0], w[1], w[2])
+        } else {
+            self.fetch_outside_window(pc)
+        }
+    }
+
+    /// Forget the ROM fetch window (a bank switch, the boot ROM unmapped, a state loaded).
+    #[inline]
+    fn drop_code_window(&mut self) {
+        self.code_len = 0;
+    }
+
+    /// The ROM region of PC as a window of plain bytes: PCs [code_lo, code_lo + code_len) fetch
+    /// rom[code_base + (pc - code_lo) ..][..3], exactly as the flat-index rule below.
+    fn open_code_window(&mut self, pc: u16) {
+        let cart = &self.cart;
+        let (lo, hi, base) = if pc < 0x3FFE {
+            (0u16, 0x3FFEu16, (cart.rombank_selected_low * 0x4000) as isize)
+        } else if cart.rombank_selected == 0 {
+            (0x4000, 0x7FFE, 0) // bank 0 at 0x4000: 0x3FFE and 0x3FFF would index below the ROM
+        } else {
+            (0x3FFE, 0x7FFE, (cart.rombank_selected * 0x4000) as isize - 0x4000 + 0x3FFE)
+        };
+        if pc >= lo && base >= 0 && base as usize + (hi - lo) as usize + 1 < cart.rom.len() {
+            self.code_lo = lo;
+            self.code_len = hi - lo;
+            self.code_base = base as usize;
+        }
+    }
+
+    #[inline(never)]
+    fn fetch_outside_window(&mut self, pc: u16) -> (u8, u8, u8) {
+        if pc < 0x7FFE && !self.bootrom_enabled {
+            self.open_code_window(pc);
             // The reference reads ROM directly here: bank "low" below 0x3FFE, else the
             // switchable bank at pc - 0x4000 (which, unchecked, reaches into the previous bank).
             let cart = &self.cart;
@@ -743,48 +895,41 @@ impl GameBoy {
             } else {
                 (cart.rombank_selected * 0x4000) as isize + pc as isize - 0x4000
             };
-            match usize::try_from(flat).ok().and_then(|f| cart.rom.get(f..f + 3)) {
-                Some(s) => {
-                    op = s[0];
-                    b1 = s[1];
-                    b2 = s[2];
-                }
-                None => {
-                    op = cart.rom_byte(0, flat);
-                    b1 = cart.rom_byte(0, flat + 1);
-                    b2 = cart.rom_byte(0, flat + 2);
-                }
+            match usize::try_from(flat)
+                .ok()
+                .and_then(|f| cart.rom.get(f..f + 3))
+            {
+                Some(s) => (s[0], s[1], s[2]),
+                None => (
+                    cart.rom_byte(0, flat),
+                    cart.rom_byte(0, flat + 1),
+                    cart.rom_byte(0, flat + 2),
+                ),
             }
         } else {
-            self.mao = 0;
-            op = self.read(pc);
-            let len = OPCODE_LENGTHS[op as usize];
-            b1 = if op == 0xCB || len >= 2 {
-                self.mao = 4;
-                self.read(pc.wrapping_add(1))
-            } else {
-                0
-            };
-            b2 = if len == 3 {
-                self.mao = 8;
-                self.read(pc.wrapping_add(2))
-            } else {
-                0
-            };
-            self.mao = 0;
+            self.fetch_bus(pc)
         }
-        if op == 0xCB {
-            self.execute_cb(b1);
+    }
+
+    /// Fetch through the bus: operand bytes read at their mid-instruction cycle offsets.
+    fn fetch_bus(&mut self, pc: u16) -> (u8, u8, u8) {
+        self.mao = 0;
+        let op = self.read(pc);
+        let len = OPCODE_LENGTHS[op as usize];
+        let b1 = if op == 0xCB || len >= 2 {
+            self.mao = 4;
+            self.read(pc.wrapping_add(1))
         } else {
-            self.execute(op, b1, b2);
-        }
-        if self.ie_delay != 0 {
-            self.ie_delay -= 1;
-            if self.ie_delay == 0 {
-                self.ime = true;
-                self.bail = self.if_reg & self.ie_reg & 0x1F != 0;
-            }
-        }
+            0
+        };
+        let b2 = if len == 3 {
+            self.mao = 8;
+            self.read(pc.wrapping_add(2))
+        } else {
+            0
+        };
+        self.mao = 0;
+        (op, b1, b2)
     }
 
     // ALU helpers: each sets F exactly as the reference's generated code does.
@@ -938,10 +1083,14 @@ impl GameBoy {
         self.cycles += cycles;
     }
 
+    /// Opcode OP with its operand bytes; one instance per opcode (see `OPS`), so every
+    /// register index and branch below is decided at compile time.
     #[inline(always)]
-    fn execute(&mut self, op: u8, b1: u8, b2: u8) {
+    fn exec<const OP: u8>(&mut self, b1: u8, b2: u8) {
+        let op = OP;
         let d16 = ((b2 as u16) << 8) | b1 as u16;
         match op {
+            0xCB => CB_OPS[b1 as usize](self),
             0x00 => self.next(1, 4),
             0x01 => {
                 self.set_bc(d16);
@@ -1175,6 +1324,7 @@ impl GameBoy {
                 self.halted = true;
                 self.halted_during_ei = self.ie_delay == 1;
                 self.bail = true;
+                self.attention = true;
                 self.cycles += 4;
             }
             0x40..=0x7F => {
@@ -1227,6 +1377,7 @@ impl GameBoy {
                 self.ime = true;
                 self.ie_delay = 0;
                 self.bail = self.if_reg & self.ie_reg & 0x1F != 0;
+                self.attention |= self.bail;
                 self.cycles += 4;
                 self.r.pc = self.pop_word();
                 self.cycles += 8;
@@ -1355,6 +1506,7 @@ impl GameBoy {
             0xFB => {
                 if self.ie_delay == 0 {
                     self.ie_delay = 2;
+                    self.attention = true;
                 }
                 self.next(1, 4)
             }
@@ -1363,11 +1515,15 @@ impl GameBoy {
                 // progress and hangs; we stop the batch and report it.
                 self.illegal = Some((self.r.pc, op));
                 self.bail = true;
+                self.attention = true;
             }
         }
     }
 
-    fn execute_cb(&mut self, op: u8) {
+    /// CB-prefixed opcode OP (one instance per opcode, see `CB_OPS`).
+    #[inline(always)]
+    fn exec_cb<const OP: u8>(&mut self) {
+        let op = OP;
         let i = op & 7;
         let group = op >> 6;
         let n = (op >> 3) & 7;
@@ -1431,7 +1587,7 @@ impl GameBoy {
         m.max(4)
     }
 
-    /// One pass of PyBoy's `Motherboard.tick` loop body.
+    /// One pass of PyBoy's `Motherboard.tick` loop body: every component caught up.
     #[inline(always)]
     fn coordinator_pass(&mut self, target: i64) {
         self.cpu_tick(target);
@@ -1448,6 +1604,148 @@ impl GameBoy {
         }
         let f = self.lcd.tick(now);
         self.if_reg |= f;
+        self.pass_end = now;
+        self.timer_dirty = false;
+        self.serial_dirty = false;
+    }
+
+    /// Where a component's next event lies, as an absolute cycle (its distance is measured
+    /// from its own last catch-up); "no event" stays "no event".
+    #[inline(always)]
+    fn deadline(last: u64, distance: i64) -> u64 {
+        if distance >= MAX_CYCLES {
+            u64::MAX
+        } else {
+            last.wrapping_add(distance as u64)
+        }
+    }
+
+    /// The batch target of the lazy frame loop: the same as `batch_target` after a full pass
+    /// (a component left alone evolves on its own, so its absolute deadline does not move).
+    #[inline(always)]
+    fn lazy_batch_target(&self) -> i64 {
+        let now = self.now();
+        let timer = Self::deadline(self.timer.last_cycles, self.timer.cycles_to_interrupt);
+        let serial = Self::deadline(self.serial.last_cycles, self.serial.cycles_to_interrupt);
+        let far = |d: u64| {
+            if d == u64::MAX {
+                MAX_CYCLES
+            } else {
+                d.wrapping_sub(now) as i64
+            }
+        };
+        let m = far(timer)
+            .min(far(serial))
+            .min(self.lcd.cycles_to_interrupt)
+            .min(self.lcd.cycles_to_frame)
+            .min(self.sound.cycles_to_interrupt);
+        m.max(4)
+    }
+
+    /// A coordinator pass that catches the timer and serial up only when an event of theirs
+    /// is due (or a register write left them stale), and the unemulated sound not at all:
+    /// they evolve on their own between events, so catching up later gives the same state.
+    #[inline(always)]
+    fn lazy_pass(&mut self, target: i64) {
+        self.cpu_tick(target);
+        if self.oam_dma_active && !self.oam_dma_reading {
+            self.sync_oam_dma(0);
+        }
+        let now = self.now();
+        if self.sound.emulate {
+            self.sound.tick(now);
+        }
+        if self.serial_dirty
+            || now >= Self::deadline(self.serial.last_cycles, self.serial.cycles_to_interrupt)
+        {
+            if self.serial.tick(now) {
+                self.if_reg |= INTR_SERIAL;
+            }
+            self.serial_dirty = false;
+        }
+        if self.timer_dirty
+            || self.timer.tima_reload_state != 0
+            || now >= Self::deadline(self.timer.last_cycles, self.timer.cycles_to_interrupt)
+        {
+            if self.timer.tick(now) {
+                self.if_reg |= INTR_TIMER;
+            }
+            self.timer_dirty = false;
+        }
+        let f = self.lcd.tick(now);
+        self.if_reg |= f;
+        self.pass_end = now;
+    }
+
+    /// Lazy passes with a halted CPU that nothing can wake: the reference's CPU batch then
+    /// only adds the target to the clock (its interrupt check finds nothing), so the passes
+    /// run here without it, until an interrupt is raised that IE lets through, or the frame ends.
+    /// With no OAM DMA running and sound not emulated, only the LCD moves between the timer's
+    /// and the serial port's events, so their nearest deadline is computed once per event.
+    fn halted_passes(&mut self) {
+        self.bail = false;
+        self.attention = false;
+        if self.sound.emulate || self.oam_dma_active {
+            let target = self.lazy_batch_target();
+            self.lazy_pass(target);
+            return;
+        }
+        let mut others = self.others_deadline();
+        loop {
+            let now = self.now();
+            let far = if others == u64::MAX { MAX_CYCLES } else { others.wrapping_sub(now) as i64 };
+            let target = far
+                .min(self.lcd.cycles_to_interrupt)
+                .min(self.lcd.cycles_to_frame)
+                .min(self.sound.cycles_to_interrupt)
+                .max(4);
+            self.cycles += target;
+            let now = self.now();
+            if now >= others || self.timer_dirty || self.serial_dirty || self.timer.tima_reload_state != 0 {
+                if self.serial.tick(now) {
+                    self.if_reg |= INTR_SERIAL;
+                }
+                if self.timer.tick(now) {
+                    self.if_reg |= INTR_TIMER;
+                }
+                self.timer_dirty = false;
+                self.serial_dirty = false;
+                others = self.others_deadline();
+            }
+            let f = self.lcd.tick(now);
+            self.if_reg |= f;
+            self.pass_end = now;
+            if self.lcd.frame_done || self.if_reg & self.ie_reg & 0x1F != 0 {
+                return;
+            }
+        }
+    }
+
+    /// The nearest event of the lazily caught-up timer and serial port (absolute cycle).
+    #[inline(always)]
+    fn others_deadline(&self) -> u64 {
+        Self::deadline(self.timer.last_cycles, self.timer.cycles_to_interrupt)
+            .min(Self::deadline(self.serial.last_cycles, self.serial.cycles_to_interrupt))
+    }
+
+    /// Catch the timer up to `when` (never backwards).
+    #[inline]
+    fn timer_to(&mut self, when: u64) {
+        if when > self.timer.last_cycles && self.timer.tick(when) {
+            self.if_reg |= INTR_TIMER;
+        }
+    }
+
+    /// Everything caught up to the CPU, as after a full pass.
+    fn catch_up(&mut self) {
+        let now = self.now();
+        self.sound.tick(now);
+        if self.serial.tick(now) {
+            self.if_reg |= INTR_SERIAL;
+        }
+        if self.timer.tick(now) {
+            self.if_reg |= INTR_TIMER;
+        }
     }
 
     /// Execute one instruction (or one interrupt dispatch, or one halted fast-forward) and
@@ -1481,13 +1779,20 @@ impl GameBoy {
         self.check_illegal()?;
         self.lcd.frame_done = false;
         self.lcd.disable_renderer = !render;
-        while !self.lcd.frame_done {
-            let target = self.batch_target();
-            self.coordinator_pass(target);
-            if self.illegal.is_some() {
-                return self.check_illegal();
+        // The first pass in full: after it every component's event distance is measured from
+        // the same cycle (a loaded state need not be so), which the lazy passes rely on.
+        let target = self.batch_target();
+        self.coordinator_pass(target);
+        while !self.lcd.frame_done && self.illegal.is_none() {
+            if self.halted && !self.int_queued && self.ie_delay == 0 && self.if_reg & self.ie_reg & 0x1F == 0 {
+                self.halted_passes();
+                continue;
             }
+            let target = self.lazy_batch_target();
+            self.lazy_pass(target);
         }
+        self.catch_up();
+        self.check_illegal()?;
         self.frame_count += 1;
         Ok(())
     }
@@ -1515,7 +1820,14 @@ impl GameBoy {
         cart_ram[..n].copy_from_slice(&c.ram[..n]);
         let mbc_regs = match c.kind {
             crate::cart::Mbc::Mbc1 => vec![c.bank_select_register1, c.bank_select_register2],
-            crate::cart::Mbc::Mbc5 => vec![c.rumble_supported as u8, if c.rumble_supported && c.rumble_enabled { 0x08 } else { 0 }], // PyBoy keeps value & 0x08
+            crate::cart::Mbc::Mbc5 => vec![
+                c.rumble_supported as u8,
+                if c.rumble_supported && c.rumble_enabled {
+                    0x08
+                } else {
+                    0
+                },
+            ], // PyBoy keeps value & 0x08
             crate::cart::Mbc::RomOnly => vec![0, 0],
         };
         let screen: Vec<u8> = l.screen.iter().flat_map(|p| p.to_le_bytes()).collect();
@@ -1590,10 +1902,16 @@ impl GameBoy {
             ("joy_standard", U(self.joy_standard as u64)),
             ("sb", U(s.sb as u64)),
             ("sc", U(s.sc as u64)),
-            ("serial_transfer", U(if s.transfer_enabled { 0x80 } else { 0 })), // PyBoy stores SC & 0x80
+            (
+                "serial_transfer",
+                U(if s.transfer_enabled { 0x80 } else { 0 }),
+            ), // PyBoy stores SC & 0x80
             ("serial_internal_clock", U(s.internal_clock as u64)),
             ("serial_last_cycles", U(s.last_cycles)),
-            ("serial_cycles_to_interrupt", U(s.cycles_to_interrupt as u64)),
+            (
+                "serial_cycles_to_interrupt",
+                U(s.cycles_to_interrupt as u64),
+            ),
             ("serial_clock", U(s.clock)),
             ("serial_clock_target", U(s.clock_target)),
         ]
@@ -1603,11 +1921,17 @@ impl GameBoy {
     /// `load_state` applies a save state: LCDC goes through `set_lcdc` first, then fields are
     /// overwritten and the derived scheduling values recomputed. Not covered (kept as they
     /// are): the APU, the window line counter and the LYC-while-off latch.
-    pub fn load_state_fields(&mut self, get: &mut dyn FnMut(&str) -> Result<Field, String>) -> Result<(), String> {
+    pub fn load_state_fields(
+        &mut self,
+        get: &mut dyn FnMut(&str) -> Result<Field, String>,
+    ) -> Result<(), String> {
         let mut u = |name: &str, max: u64| -> Result<u64, String> {
             match get(name)? {
                 Field::U(v) if v <= max => Ok(v),
-                Field::U(v) => Err(format!("field {} = {} is out of range (max {})", name, v, max)),
+                Field::U(v) => Err(format!(
+                    "field {} = {} is out of range (max {})",
+                    name, v, max
+                )),
                 Field::B(_) => Err(format!("field {} must be an int", name)),
             }
         };
@@ -1701,12 +2025,18 @@ impl GameBoy {
         let mut bytes = |name: &str, len: usize| -> Result<Vec<u8>, String> {
             match get(name)? {
                 Field::B(v) if v.len() == len => Ok(v),
-                Field::B(v) => Err(format!("field {} has {} bytes, expected {}", name, v.len(), len)),
+                Field::B(v) => Err(format!(
+                    "field {} has {} bytes, expected {}",
+                    name,
+                    v.len(),
+                    len
+                )),
                 Field::U(_) => Err(format!("field {} must be bytes", name)),
             }
         };
         copy.lcd.vram.copy_from_slice(&bytes("vram", 0x2000)?);
         copy.lcd.oam.copy_from_slice(&bytes("oam", 0xA0)?);
+        copy.lcd.sprites_stale = true;
         let screen = bytes("screen", 144 * 160 * 4)?;
         for (p, q) in copy.lcd.screen.iter_mut().zip(screen.chunks_exact(4)) {
             *p = u32::from_le_bytes(q.try_into().unwrap());
@@ -1728,13 +2058,17 @@ impl GameBoy {
         copy.cart.ram[..n].copy_from_slice(&ram[..n]);
         copy.lcd.lcdc = lcdc;
         if copy.cart.rombank_selected >= copy.cart.rom_banks.max(2) {
-            return Err(format!("rom_bank {} is past this ROM's {} banks", copy.cart.rombank_selected, copy.cart.rom_banks));
+            return Err(format!(
+                "rom_bank {} is past this ROM's {} banks",
+                copy.cart.rombank_selected, copy.cart.rom_banks
+            ));
         }
         // Commit, keeping the screen buffer's allocation (numpy views point at it).
         let mut screen_buf = std::mem::take(&mut self.lcd.screen);
         screen_buf.copy_from_slice(&copy.lcd.screen);
         copy.lcd.screen = screen_buf;
         copy.illegal = None;
+        copy.drop_code_window();
         *self = copy;
         Ok(())
     }
@@ -1752,7 +2086,14 @@ impl GameBoy {
         for v in [r.hl, r.sp, r.pc] {
             w.u16(v);
         }
-        for v in [self.ime, self.halted, self.halted_during_ei, self.stopped, self.int_queued, self.bail] {
+        for v in [
+            self.ime,
+            self.halted,
+            self.halted_during_ei,
+            self.stopped,
+            self.int_queued,
+            self.bail,
+        ] {
             w.bool(v);
         }
         w.u8(self.ie_delay);
@@ -1789,7 +2130,10 @@ impl GameBoy {
             return Err("not an emurust save state: pass bytes returned by save_state()".into());
         }
         if data[8] != VERSION {
-            return Err(format!("save state version {} is not supported (this build reads version {})", data[8], VERSION));
+            return Err(format!(
+                "save state version {} is not supported (this build reads version {})",
+                data[8], VERSION
+            ));
         }
         // Parse into a copy first so a bad state leaves the emulator untouched.
         let rom = std::mem::take(&mut self.cart.rom);
@@ -1798,7 +2142,9 @@ impl GameBoy {
         let mut rd = StateReader::new(&data[9..]);
         copy.load_fields(&mut rd)?;
         if !rd.done() {
-            return Err("save state has trailing bytes: pass bytes returned by save_state()".into());
+            return Err(
+                "save state has trailing bytes: pass bytes returned by save_state()".into(),
+            );
         }
         // Keep the screen buffer's allocation: numpy views from framebuffer() point at it.
         let mut screen = std::mem::take(&mut self.lcd.screen);
@@ -1806,6 +2152,7 @@ impl GameBoy {
         copy.lcd.screen = screen;
         copy.cart.rom = std::mem::take(&mut self.cart.rom);
         copy.illegal = None;
+        copy.drop_code_window();
         *self = copy;
         Ok(())
     }
@@ -1876,3 +2223,50 @@ impl GameBoy {
 
 #[allow(dead_code)]
 const _: i64 = MAX_CYCLES;
+
+type OpFn = fn(&mut GameBoy, u8, u8);
+type CbFn = fn(&mut GameBoy);
+
+macro_rules! op_table {
+    ($f:ident, $t:ty; $($n:literal)*) => { [$(GameBoy::$f::<$n> as $t),*] };
+}
+
+/// The handler of each opcode, each compiled for its opcode alone.
+static OPS: [OpFn; 256] = op_table!(exec, OpFn;
+        0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15
+        16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31
+        32 33 34 35 36 37 38 39 40 41 42 43 44 45 46 47
+        48 49 50 51 52 53 54 55 56 57 58 59 60 61 62 63
+        64 65 66 67 68 69 70 71 72 73 74 75 76 77 78 79
+        80 81 82 83 84 85 86 87 88 89 90 91 92 93 94 95
+        96 97 98 99 100 101 102 103 104 105 106 107 108 109 110 111
+        112 113 114 115 116 117 118 119 120 121 122 123 124 125 126 127
+        128 129 130 131 132 133 134 135 136 137 138 139 140 141 142 143
+        144 145 146 147 148 149 150 151 152 153 154 155 156 157 158 159
+        160 161 162 163 164 165 166 167 168 169 170 171 172 173 174 175
+        176 177 178 179 180 181 182 183 184 185 186 187 188 189 190 191
+        192 193 194 195 196 197 198 199 200 201 202 203 204 205 206 207
+        208 209 210 211 212 213 214 215 216 217 218 219 220 221 222 223
+        224 225 226 227 228 229 230 231 232 233 234 235 236 237 238 239
+        240 241 242 243 244 245 246 247 248 249 250 251 252 253 254 255
+);
+
+/// The handler of each CB-prefixed opcode.
+static CB_OPS: [CbFn; 256] = op_table!(exec_cb, CbFn;
+        0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15
+        16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31
+        32 33 34 35 36 37 38 39 40 41 42 43 44 45 46 47
+        48 49 50 51 52 53 54 55 56 57 58 59 60 61 62 63
+        64 65 66 67 68 69 70 71 72 73 74 75 76 77 78 79
+        80 81 82 83 84 85 86 87 88 89 90 91 92 93 94 95
+        96 97 98 99 100 101 102 103 104 105 106 107 108 109 110 111
+        112 113 114 115 116 117 118 119 120 121 122 123 124 125 126 127
+        128 129 130 131 132 133 134 135 136 137 138 139 140 141 142 143
+        144 145 146 147 148 149 150 151 152 153 154 155 156 157 158 159
+        160 161 162 163 164 165 166 167 168 169 170 171 172 173 174 175
+        176 177 178 179 180 181 182 183 184 185 186 187 188 189 190 191
+        192 193 194 195 196 197 198 199 200 201 202 203 204 205 206 207
+        208 209 210 211 212 213 214 215 216 217 218 219 220 221 222 223
+        224 225 226 227 228 229 230 231 232 233 234 235 236 237 238 239
+        240 241 242 243 244 245 246 247 248 249 250 251 252 253 254 255
+);

@@ -16,7 +16,12 @@ const COL0_FLAG: u8 = 0b01;
 
 /// PyBoy's default DMG palette "Grey", as the 32-bit words its screen buffer holds
 /// (bytes R, G, B, 0xFF in memory).
-pub const DEFAULT_PALETTE: [u32; 4] = [rgba(0xFFFFFF), rgba(0x999999), rgba(0x555555), rgba(0x000000)];
+pub const DEFAULT_PALETTE: [u32; 4] = [
+    rgba(0xFFFFFF),
+    rgba(0x999999),
+    rgba(0x555555),
+    rgba(0x000000),
+];
 
 const fn rgba(rgb: u32) -> u32 {
     let r = (rgb >> 16) & 0xFF;
@@ -33,12 +38,14 @@ pub struct Stat {
 }
 
 impl Stat {
+    #[inline]
     pub fn set(&mut self, value: u8) -> u8 {
         self.value &= 0b1000_0111;
         self.value |= value & 0b0111_1000;
         self.update_irq_line()
     }
 
+    #[inline]
     pub fn update_lyc(&mut self, lyc: u8, ly: u8) -> u8 {
         if lyc == ly {
             self.value |= 0b100;
@@ -48,6 +55,7 @@ impl Stat {
         self.update_irq_line()
     }
 
+    #[inline]
     pub fn set_mode(&mut self, mode: u8) -> u8 {
         if self.mode == mode {
             return 0;
@@ -58,8 +66,11 @@ impl Stat {
         self.update_irq_line()
     }
 
+    #[inline]
     pub fn update_irq_line(&mut self) -> u8 {
-        let mode_irq = self.mode != 3 && self.value & (1 << (self.mode + 3)) != 0;
+        // STAT bit 3, 4 or 5 enables the mode 0, 1 or 2 source; mode 3 has none
+        const MODE_SOURCE: [u8; 4] = [0x08, 0x10, 0x20, 0x00];
+        let mode_irq = self.value & MODE_SOURCE[(self.mode & 3) as usize] != 0;
         let lyc_irq = self.value & 0x44 == 0x44;
         let line = mode_irq || lyc_irq;
         let interrupt = if line && !self.irq_line { INTR_LCDC } else { 0 };
@@ -103,6 +114,13 @@ pub struct Lcd {
     pub attributes: Vec<u8>,
     pub ly_window: i32,
     pub wy_activated_frame: bool,
+    /// Derived from OAM (never saved): per line, the X of the first ten sprites in OAM order
+    /// that cover it, which is what mode 3's length depends on. Rebuilt when `sprites_stale`
+    /// (set by every OAM write) or when the object height it was built for changes.
+    line_sprites: Box<[[u8; 10]; 256]>,
+    line_counts: Box<[u8; 256]>,
+    pub sprites_stale: bool,
+    sprites_height: u8,
 }
 
 impl Lcd {
@@ -111,7 +129,11 @@ impl Lcd {
             vram: Box::new([0; 0x2000]),
             oam: [0; 0xA0],
             lcdc: 0,
-            stat: Stat { value: 0x80, mode: 0, irq_line: false },
+            stat: Stat {
+                value: 0x80,
+                mode: 0,
+                irq_line: false,
+            },
             clock: 0,
             clock_target: FRAME_CYCLES,
             frame_done: false,
@@ -140,6 +162,10 @@ impl Lcd {
             attributes: vec![0; ROWS * COLS],
             ly_window: 0,
             wy_activated_frame: false,
+            line_sprites: Box::new([[0; 10]; 256]),
+            line_counts: Box::new([0; 256]),
+            sprites_stale: true,
+            sprites_height: 0,
         }
     }
 
@@ -176,52 +202,81 @@ impl Lcd {
         self.first_frame && self.stat_transition == TRANSITION_START_MODE2
     }
 
-    fn mode3_sprite_penalty(&self, ly: i32) -> i64 {
+    /// Write one OAM byte (every OAM write goes through here, to keep the sprite cache true).
+    #[inline]
+    pub fn write_oam(&mut self, index: usize, value: u8) {
+        self.oam[index] = value;
+        self.sprites_stale = true;
+    }
+
+    fn rebuild_line_sprites(&mut self, height: i32) {
+        self.line_counts.fill(0);
+        for index in (0..0xA0).step_by(4) {
+            let y = self.oam[index] as i32 - 16;
+            let x = self.oam[index + 1];
+            for line in y.max(0)..(y + height).min(256) {
+                let n = &mut self.line_counts[line as usize];
+                if *n < 10 {
+                    self.line_sprites[line as usize][*n as usize] = x;
+                    *n += 1;
+                }
+            }
+        }
+        self.sprites_stale = false;
+        self.sprites_height = height as u8;
+    }
+
+    #[inline(always)]
+    fn mode3_sprite_penalty(&mut self, ly: i32) -> i64 {
         if self.lcdc & 0x02 == 0 {
             return 0;
         }
         let height = if self.lcdc & 0x04 != 0 { 16 } else { 8 };
-        let mut count = 0;
+        if self.sprites_stale || self.sprites_height != height as u8 {
+            self.rebuild_line_sprites(height);
+        }
+        if !(0..256).contains(&ly) {
+            return 0; // no sprite covers a line outside 0..255
+        }
+        let count = self.line_counts[ly as usize] as usize;
+        if count == 0 {
+            return 0;
+        }
+        self.sprite_penalty(ly as usize, count)
+    }
+
+    fn sprite_penalty(&self, ly: usize, count: usize) -> i64 {
         let mut groups = 0;
         let mut penalty: i64 = 0;
         let mut seen = [0u64; 3];
-        for index in (0..0xA0).step_by(4) {
-            let y = self.oam[index] as i32 - 16;
-            if y <= ly && ly < y + height {
-                let x = self.oam[index + 1] as i32;
-                if x < 168 {
-                    penalty += 6;
-                    let (word, bit) = ((x / 64) as usize, (x % 64) as u32);
-                    let duplicate = seen[word] & (1u64 << bit) != 0;
-                    seen[word] |= 1u64 << bit;
-                    if !duplicate {
-                        groups += 1;
-                        let alignment = 5 - ((x + self.scx as i32 - 8) & 7);
-                        if alignment > 0 {
-                            penalty += alignment as i64;
-                        }
+        for &x in &self.line_sprites[ly][..count] {
+            let x = x as i32;
+            if x < 168 {
+                penalty += 6;
+                let (word, bit) = ((x / 64) as usize, (x % 64) as u32);
+                let duplicate = seen[word] & (1u64 << bit) != 0;
+                seen[word] |= 1u64 << bit;
+                if !duplicate {
+                    groups += 1;
+                    let alignment = 5 - ((x + self.scx as i32 - 8) & 7);
+                    if alignment > 0 {
+                        penalty += alignment as i64;
                     }
-                }
-                count += 1;
-                if count == 10 {
-                    break;
                 }
             }
         }
-        if count > 0 && groups == 0 {
+        if groups == 0 {
             return -4;
-        }
-        if count == 0 {
-            return 0;
         }
         (penalty - 7).max(0)
     }
 
-    pub fn mode3_adjustment_for(&self, ly: i32) -> i64 {
+    pub fn mode3_adjustment_for(&mut self, ly: i32) -> i64 {
         self.mode3_timing_adjustment(ly)
     }
 
-    fn mode3_timing_adjustment(&self, ly: i32) -> i64 {
+    #[inline(always)]
+    fn mode3_timing_adjustment(&mut self, ly: i32) -> i64 {
         let mut penalty = self.mode3_sprite_penalty(ly);
         if !self.first_frame {
             penalty += ((self.scx as i64 & 7) + 3) / 4 * 4;
@@ -237,116 +292,125 @@ impl Lcd {
             return 0;
         }
         self.last_cycles = now;
-        let mut intr = 0u8;
         self.clock = self.clock.wrapping_add(cycles);
-
-        if self.clock >= self.clock_target {
-            let enabled = self.lcd_enable();
-            if enabled && self.reset {
-                self.reset = false;
-                self.frame_done = true;
-                self.ly = 0;
-                self.clock = 0;
-                self.clock_target = 76;
-                self.next_stat_mode = 3;
-                self.stat_transition = TRANSITION_NONE;
-                intr |= self.stat.set_mode(0);
-                self.wy_activated_frame = self.wy == self.ly;
-                intr |= self.stat.update_lyc(self.lyc, self.ly);
-            } else if enabled && self.ly == 153 {
-                if self.first_frame && self.clock_target < FRAME_CYCLES {
-                    self.clock_target = FRAME_CYCLES;
-                } else {
-                    self.frame_done = true;
-                    self.ly = 0;
-                    self.clock %= FRAME_CYCLES;
-                    self.first_frame = false;
-                    self.clock_target = self.clock_target % FRAME_CYCLES + 80;
-                    self.next_stat_mode = 3;
-                    self.stat_transition = TRANSITION_NONE;
-                    intr |= self.stat.set_mode(2);
-                    self.wy_activated_frame = self.wy == self.ly;
-                    intr |= self.stat.update_lyc(self.lyc, self.ly);
-                }
-            } else if enabled && self.stat_transition == TRANSITION_ADVANCE_LY {
-                self.ly = self.ly.wrapping_add(1);
-                if self.first_frame {
-                    self.stat.value &= 0xFB;
-                    intr |= self.stat.update_irq_line();
-                } else {
-                    intr |= self.stat.update_lyc(self.lyc, self.ly);
-                }
-                self.clock_target += 4;
-                self.stat_transition = TRANSITION_START_MODE2;
-            } else if enabled && self.stat_transition == TRANSITION_START_MODE2 {
-                intr |= self.stat.set_mode(2);
-                if self.first_frame {
-                    intr |= self.stat.update_lyc(self.lyc, self.ly);
-                }
-                self.clock_target += 80;
-                self.next_stat_mode = 3;
-                self.stat_transition = TRANSITION_NONE;
-                self.wy_activated_frame |= self.wy == self.ly;
-            } else if enabled {
-                intr |= self.stat.set_mode(self.next_stat_mode);
-                match self.stat.mode {
-                    2 => {
-                        self.ly = self.ly.wrapping_add(1);
-                        self.clock_target += 80;
-                        self.next_stat_mode = 3;
-                        self.stat_transition = TRANSITION_NONE;
-                        intr |= self.stat.update_lyc(self.lyc, self.ly);
-                        self.wy_activated_frame |= self.wy == self.ly;
-                    }
-                    3 => {
-                        self.mode3_adjustment = self.mode3_timing_adjustment(self.ly as i32);
-                        self.clock_target = (self.clock_target as i64 + 172 + self.mode3_adjustment) as u64;
-                        self.next_stat_mode = 0;
-                        self.stat_transition = TRANSITION_NONE;
-                    }
-                    0 => {
-                        let add = if !self.first_frame && self.ly >= 143 { 204 } else { 200 };
-                        self.clock_target = (self.clock_target as i64 + add - self.mode3_adjustment) as u64;
-                        if self.ly < 143 {
-                            self.next_stat_mode = 2;
-                            self.stat_transition = TRANSITION_ADVANCE_LY;
-                        } else {
-                            self.next_stat_mode = 1;
-                            self.stat_transition = TRANSITION_NONE;
-                        }
-                        if !self.disable_renderer {
-                            let y = self.ly as usize;
-                            self.scanline(y);
-                            self.scanline_sprites(y);
-                        }
-                    }
-                    _ => {
-                        self.clock_target += 456;
-                        self.next_stat_mode = 1;
-                        self.stat_transition = TRANSITION_NONE;
-                        self.ly = self.ly.wrapping_add(1);
-                        intr |= self.stat.update_lyc(self.lyc, self.ly);
-                        if self.ly == 144 {
-                            if self.stat.value & 0x20 != 0 && !self.stat.irq_line {
-                                intr |= INTR_LCDC;
-                            }
-                            intr |= INTR_VBLANK;
-                            self.wy_activated_frame = false;
-                            if self.first_frame {
-                                self.blank_screen();
-                            }
-                        }
-                    }
-                }
-            } else {
-                self.frame_done = true;
-                self.clock %= FRAME_CYCLES;
-                self.clock_target = FRAME_CYCLES;
-                self.blank_screen();
-            }
-        }
+        let intr = if self.clock >= self.clock_target { self.transition() } else { 0 };
         self.cycles_to_interrupt = self.clock_target.wrapping_sub(self.clock) as i64;
         self.cycles_to_frame = FRAME_CYCLES.wrapping_sub(self.clock) as i64;
+        intr
+    }
+
+    /// The mode change (or line, or frame) due at `clock_target`; returns the flags raised.
+    fn transition(&mut self) -> u8 {
+        let mut intr = 0u8;
+        let enabled = self.lcd_enable();
+        if !enabled {
+            self.frame_done = true;
+            self.clock %= FRAME_CYCLES;
+            self.clock_target = FRAME_CYCLES;
+            self.blank_screen();
+        } else if self.reset {
+            self.reset = false;
+            self.frame_done = true;
+            self.ly = 0;
+            self.clock = 0;
+            self.clock_target = 76;
+            self.next_stat_mode = 3;
+            self.stat_transition = TRANSITION_NONE;
+            intr |= self.stat.set_mode(0);
+            self.wy_activated_frame = self.wy == self.ly;
+            intr |= self.stat.update_lyc(self.lyc, self.ly);
+        } else if self.ly == 153 {
+            if self.first_frame && self.clock_target < FRAME_CYCLES {
+                self.clock_target = FRAME_CYCLES;
+            } else {
+                self.frame_done = true;
+                self.ly = 0;
+                self.clock %= FRAME_CYCLES;
+                self.first_frame = false;
+                self.clock_target = self.clock_target % FRAME_CYCLES + 80;
+                self.next_stat_mode = 3;
+                self.stat_transition = TRANSITION_NONE;
+                intr |= self.stat.set_mode(2);
+                self.wy_activated_frame = self.wy == self.ly;
+                intr |= self.stat.update_lyc(self.lyc, self.ly);
+            }
+        } else if self.stat_transition == TRANSITION_ADVANCE_LY {
+            self.ly = self.ly.wrapping_add(1);
+            if self.first_frame {
+                self.stat.value &= 0xFB;
+                intr |= self.stat.update_irq_line();
+            } else {
+                intr |= self.stat.update_lyc(self.lyc, self.ly);
+            }
+            self.clock_target += 4;
+            self.stat_transition = TRANSITION_START_MODE2;
+        } else if self.stat_transition == TRANSITION_START_MODE2 {
+            intr |= self.stat.set_mode(2);
+            if self.first_frame {
+                intr |= self.stat.update_lyc(self.lyc, self.ly);
+            }
+            self.clock_target += 80;
+            self.next_stat_mode = 3;
+            self.stat_transition = TRANSITION_NONE;
+            self.wy_activated_frame |= self.wy == self.ly;
+        } else {
+            intr |= self.stat.set_mode(self.next_stat_mode);
+            match self.stat.mode {
+                2 => {
+                    self.ly = self.ly.wrapping_add(1);
+                    self.clock_target += 80;
+                    self.next_stat_mode = 3;
+                    self.stat_transition = TRANSITION_NONE;
+                    intr |= self.stat.update_lyc(self.lyc, self.ly);
+                    self.wy_activated_frame |= self.wy == self.ly;
+                }
+                3 => {
+                    self.mode3_adjustment = self.mode3_timing_adjustment(self.ly as i32);
+                    self.clock_target =
+                        (self.clock_target as i64 + 172 + self.mode3_adjustment) as u64;
+                    self.next_stat_mode = 0;
+                    self.stat_transition = TRANSITION_NONE;
+                }
+                0 => {
+                    let add = if !self.first_frame && self.ly >= 143 {
+                        204
+                    } else {
+                        200
+                    };
+                    self.clock_target =
+                        (self.clock_target as i64 + add - self.mode3_adjustment) as u64;
+                    if self.ly < 143 {
+                        self.next_stat_mode = 2;
+                        self.stat_transition = TRANSITION_ADVANCE_LY;
+                    } else {
+                        self.next_stat_mode = 1;
+                        self.stat_transition = TRANSITION_NONE;
+                    }
+                    if !self.disable_renderer {
+                        let y = self.ly as usize;
+                        self.scanline(y);
+                        self.scanline_sprites(y);
+                    }
+                }
+                _ => {
+                    self.clock_target += 456;
+                    self.next_stat_mode = 1;
+                    self.stat_transition = TRANSITION_NONE;
+                    self.ly = self.ly.wrapping_add(1);
+                    intr |= self.stat.update_lyc(self.lyc, self.ly);
+                    if self.ly == 144 {
+                        if self.stat.value & 0x20 != 0 && !self.stat.irq_line {
+                            intr |= INTR_LCDC;
+                        }
+                        intr |= INTR_VBLANK;
+                        self.wy_activated_frame = false;
+                        if self.first_frame {
+                            self.blank_screen();
+                        }
+                    }
+                }
+            }
+        }
         intr
     }
 
@@ -371,7 +435,11 @@ impl Lcd {
     fn map_tile_base(&self, map: usize, y: u8, x: u8) -> usize {
         let tile_addr = map + (y as usize / 8) * 32 % 0x400 + (x as usize / 8) % 32;
         let tile = self.vram[tile_addr] as usize;
-        let tile = if self.lcdc & 0x10 == 0 { (tile ^ 0x80) + 128 } else { tile };
+        let tile = if self.lcdc & 0x10 == 0 {
+            (tile ^ 0x80) + 128
+        } else {
+            tile
+        };
         tile * 16
     }
 
@@ -396,8 +464,16 @@ impl Lcd {
         let bx = self.scx as i32;
         let by = self.scy as usize;
         let wx = self.wx as i32 - 7;
-        let bgmap = if self.lcdc & 0x08 == 0 { 0x1800 } else { 0x1C00 };
-        let winmap = if self.lcdc & 0x40 == 0 { 0x1800 } else { 0x1C00 };
+        let bgmap = if self.lcdc & 0x08 == 0 {
+            0x1800
+        } else {
+            0x1C00
+        };
+        let winmap = if self.lcdc & 0x40 == 0 {
+            0x1800
+        } else {
+            0x1C00
+        };
         let bg_y = ((y + by) & 0xFF) as u8;
         if self.lcdc & 0x20 != 0 && self.wy_activated_frame && wx < COLS as i32 {
             self.ly_window += 1;
@@ -456,7 +532,11 @@ impl Lcd {
             let xflip = attr & 0x20 != 0;
             let yflip = attr & 0x40 != 0;
             let behind_bg = attr & 0x80 != 0;
-            let palette = if attr & 0x10 != 0 { self.obp1 } else { self.obp0 };
+            let palette = if attr & 0x10 != 0 {
+                self.obp1
+            } else {
+                self.obp0
+            };
             let dy = ly_i - y;
             let yy = if yflip { height - dy - 1 } else { dy } as usize;
             let base = tile * 16 + (yy / 8) * 16;
@@ -483,10 +563,34 @@ impl Lcd {
     pub fn save(&self, w: &mut StateWriter) {
         w.bytes(&self.vram[..]);
         w.bytes(&self.oam);
-        for v in [self.lcdc, self.stat.value, self.stat.mode, self.stat.irq_line as u8, self.ly, self.lyc, self.scy, self.scx, self.wy, self.wx, self.bgp, self.obp0, self.obp1, self.next_stat_mode, self.stat_transition] {
+        for v in [
+            self.lcdc,
+            self.stat.value,
+            self.stat.mode,
+            self.stat.irq_line as u8,
+            self.ly,
+            self.lyc,
+            self.scy,
+            self.scx,
+            self.wy,
+            self.wx,
+            self.bgp,
+            self.obp0,
+            self.obp1,
+            self.next_stat_mode,
+            self.stat_transition,
+        ] {
             w.u8(v);
         }
-        for v in [self.frame_done, self.first_frame, self.reset, self.stat_mode_override, self.lyc_changed_while_disabled, self.disable_renderer, self.wy_activated_frame] {
+        for v in [
+            self.frame_done,
+            self.first_frame,
+            self.reset,
+            self.stat_mode_override,
+            self.lyc_changed_while_disabled,
+            self.disable_renderer,
+            self.wy_activated_frame,
+        ] {
             w.bool(v);
         }
         w.u64(self.clock);
@@ -504,6 +608,7 @@ impl Lcd {
     pub fn load(&mut self, r: &mut StateReader) -> Result<(), String> {
         r.bytes_into(&mut self.vram[..])?;
         r.bytes_into(&mut self.oam)?;
+        self.sprites_stale = true;
         self.lcdc = r.u8()?;
         self.stat.value = r.u8()?;
         self.stat.mode = r.u8()?;

@@ -1,11 +1,13 @@
-"""Frames/s of PyBoy 2.8.1 (compiled, headless, no render) and EmuRust (single, and batched
-VecEmulator n = 1..N), side by side from one run.
+"""Frames/s of the reference (PyBoy 2.8.1, compiled, headless) and the port (EmuRust single, and
+batched VecEmulator n = 1, 2, 4, ...), side by side from one run, on two ROMs: the joypad game
+(which waits for the next frame in HALT) and the ALU sweep (which never halts: CPU-bound).
 
-Fair by construction: every row runs the same corpus ROM from the same boot ROM (the
-corpus's own, reference_envs/gameboy/roms/boot.asm) with the same sound setting
-(env.SOUND_EMULATED), past the boot ROM, then the same seeded button sequence applied
-before every frame, and no row renders. `equiv bench reference=pyboy ported=emurust [--frames
-N] [--max-n N] [--rom NAME]` calls this through SUITE.bench; `python rust/bench.py` is the same.
+Fair by construction: every row of a ROM builds its emulator through the adapter class it was
+given (same corpus ROM, same boot ROM, same sound setting, reset the same way), runs the same
+warm-up, then the same seeded button sequence applied before every frame, and no row renders.
+``frames/cpu-s`` divides by the process's CPU time (the per-core figure). ``equiv bench
+reference=pyboy ported=emurust [--frames N] [--max-n N] [--roms game,alu_sweep]`` calls this
+through SUITE.bench; ``python rust/bench.py`` is the same with the bundled adapters.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ import time
 import numpy as np
 
 WARMUP_FRAMES = 120  # past the boot ROM and the game's set-up
+ROMS = ("game", "alu_sweep")
 
 
 def _parse(args) -> argparse.Namespace:
@@ -23,7 +26,7 @@ def _parse(args) -> argparse.Namespace:
     ap.add_argument("--frames", type=int, default=3000, help="frames per row (default 3000)")
     ap.add_argument("--max-n", type=int, default=2 * (os.cpu_count() or 1),
                     help="largest VecEmulator batch (doubling from 1; default 2 x cores)")
-    ap.add_argument("--rom", default="game", help="corpus ROM (default: game, the joypad-driven game)")
+    ap.add_argument("--roms", default=",".join(ROMS), help=f"corpus ROMs, comma-separated (default {','.join(ROMS)})")
     return ap.parse_args(list(args or []))
 
 
@@ -33,64 +36,92 @@ def _timed(fn) -> tuple[float, float]:
     return time.perf_counter() - w, time.process_time() - c
 
 
-def bench(reference_cls=None, ported_cls=None, args=None) -> list[dict]:
-    import emurust
+def frame_runner(adapter):
+    """``run(mask)``: one unrendered frame with the buttons of ``mask`` held, on the emulator
+    the adapter drives (its own press/release handling; no observation, no rendering)."""
+    backend = getattr(adapter, "backend", None)
+    if backend is not None and hasattr(backend, "p"):  # the PyBoy reference, compiled in-process
+        return lambda mask: backend.frames(mask, 1, render=False)
+    emu = getattr(adapter, "emu", None)
+    if emu is not None and hasattr(emu, "run_frame"):  # EmuRust (and its subclasses)
 
-    from adapters.pyboy import _Compiled
+        def run(mask):
+            emu.set_buttons(mask)
+            emu.run_frame(False)
+        return run
+    raise TypeError(f"{type(adapter).__name__} drives neither PyBoy's compiled build (.backend) nor an "
+                    f"emurust.Emulator (.emu); the gameboy bench times those two")
+
+
+def _single(adapter_cls, rom: str, warm, timed) -> tuple[float, float]:
+    adapter = adapter_cls(rom=rom, frameskip=1)
+    try:
+        adapter.reset(0)
+        run = frame_runner(adapter)
+
+        def play(masks):
+            for m in masks:
+                run(int(m))
+        play(warm)
+        wall, cpu = _timed(lambda: play(timed))
+    finally:
+        adapter.close()
+    return len(timed) / wall, len(timed) / cpu
+
+
+def _vec_rows(port_cls, rom: str, warm, timed, max_n: int) -> list[dict]:
+    import emurust
+    from reference_envs.gameboy.env import SOUND_EMULATED
+    probe = port_cls(rom=rom, frameskip=1)  # the ROM and boot bytes the adapter would load
+    rom_bytes, boot = probe.rom, probe.boot
+    probe.close()
+    rows, n = [], 1
+    while n <= max_n:
+        vec = emurust.VecEmulator(rom_bytes, n, boot, sound_emulated=SOUND_EMULATED)
+        for m in warm:
+            vec.step_frames(np.full(n, m, np.uint8), 1, False)
+        steps = max(1, len(timed) // n)
+
+        def vec_frames():
+            for k in range(steps):
+                vec.step_frames(np.full(n, timed[k % len(timed)], np.uint8), 1, False)
+        wall, cpu = _timed(vec_frames)
+        rows.append(dict(emulator="EmuRust VecEmulator", n=n, fps=steps * n / wall, cpu_fps=steps * n / cpu))
+        n *= 2
+    return rows
+
+
+def bench(reference_cls=None, ported_cls=None, args=None) -> list[dict]:
     from reference_envs.gameboy import build
     from reference_envs.gameboy.env import SOUND_EMULATED
+    if reference_cls is None or ported_cls is None:
+        from adapters.emurust import EmuRust
+        from adapters.pyboy import PyBoyAdapter
+        reference_cls, ported_cls = reference_cls or PyBoyAdapter, ported_cls or EmuRust
     opts = _parse(args)
     problem = build.built_ok()
     if problem:
         raise SystemExit(f"{problem}; run ./dev.sh setup")
-    rom, boot = build.rom_path(opts.rom).read_bytes(), build.rom_path(build.BOOT).read_bytes()
-    frames = opts.frames
-    masks = np.random.default_rng(0).integers(0, 256, frames + WARMUP_FRAMES).astype(np.uint8)
+    roms = [r for r in opts.roms.split(",") if r]
+    unknown = [r for r in roms if r not in build.CORPUS or r == build.BOOT]
+    if unknown:
+        raise SystemExit(f"--roms {unknown} not in the corpus; pick from {[n for n in build.CORPUS if n != build.BOOT]}")
+    masks = np.random.default_rng(0).integers(0, 256, opts.frames + WARMUP_FRAMES).astype(np.uint8)
     warm, timed = masks[:WARMUP_FRAMES], masks[WARMUP_FRAMES:]
     rows = []
-
-    # PyBoy through the adapter's own backend: press/release events from the mask, tick(1, render=False)
-    ref = _Compiled(rom, boot)
-    try:
-        def pyboy_frames(ms):
-            for m in ms:
-                ref.frames(int(m), 1, render=False)
-        pyboy_frames(warm)
-        wall, cpu = _timed(lambda: pyboy_frames(timed))
-    finally:
-        ref.close()
-    base = frames / wall
-    rows.append(dict(emulator="PyBoy 2.8.1 (compiled, headless)", n=1, fps=base, cpu_fps=frames / cpu))
-
-    emu = emurust.Emulator(rom, boot, sound_emulated=SOUND_EMULATED)
-
-    def emu_frames(ms):
-        for m in ms:
-            emu.set_buttons(int(m))
-            emu.run_frame(False)
-    emu_frames(warm)
-    wall, cpu = _timed(lambda: emu_frames(timed))
-    rows.append(dict(emulator="EmuRust single-threaded", n=1, fps=frames / wall, cpu_fps=frames / cpu))
-
-    n = 1
-    while n <= opts.max_n:
-        vec = emurust.VecEmulator(rom, n, boot, sound_emulated=SOUND_EMULATED)
-        for m in warm:
-            vec.step_frames(np.full(n, m, np.uint8), 1, False)
-        steps = max(1, frames // n)
-
-        def vec_frames():
-            for k in range(steps):
-                vec.step_frames(np.full(n, timed[k % frames], np.uint8), 1, False)
-        wall, _ = _timed(vec_frames)
-        rows.append(dict(emulator="EmuRust VecEmulator", n=n, fps=steps * n / wall, cpu_fps=float("nan")))
-        n *= 2
-
-    print(f"ROM {opts.rom!r}, {frames} frames per row, buttons from one seeded sequence on every row, "
-          f"no rendering, sound_emulated={SOUND_EMULATED}, {os.cpu_count()} cores")
-    print(f"{'emulator':34s} {'n':>3s} {'frames/s':>10s} {'frames/cpu-s':>13s} {'x PyBoy':>8s}")
+    for rom in roms:
+        fps, cpu_fps = _single(reference_cls, rom, warm, timed)
+        base = dict(rom=rom, emulator=f"{reference_cls.__name__} (PyBoy 2.8.1, compiled)", n=1, fps=fps, cpu_fps=cpu_fps)
+        fps, cpu_fps = _single(ported_cls, rom, warm, timed)
+        port = dict(rom=rom, emulator=f"{ported_cls.__name__} (single-threaded)", n=1, fps=fps, cpu_fps=cpu_fps)
+        group = [base, port] + [dict(rom=rom, **r) for r in _vec_rows(ported_cls, rom, warm, timed, opts.max_n)]
+        for r in group:
+            r["ratio"], r["cpu_ratio"] = r["fps"] / base["fps"], r["cpu_fps"] / base["cpu_fps"]
+        rows += group
+    print(f"{opts.frames} frames per row, buttons from one seeded sequence on every row, no rendering, "
+          f"sound_emulated={SOUND_EMULATED}, {os.cpu_count()} cores")
+    print(f"{'ROM':10s} {'emulator':40s} {'n':>3s} {'frames/s':>10s} {'x':>7s} {'frames/cpu-s':>13s} {'x':>7s}")
     for r in rows:
-        r["ratio"] = r["fps"] / base
-        cpu = "" if r["cpu_fps"] != r["cpu_fps"] else f"{r['cpu_fps']:.0f}"
-        print(f"{r['emulator']:34s} {r['n']:>3d} {r['fps']:>10.0f} {cpu:>13s} {r['ratio']:>7.2f}x")
+        print(f"{r['rom']:10s} {r['emulator']:40s} {r['n']:>3d} {r['fps']:>10.0f} {r['ratio']:>6.2f}x "
+              f"{r['cpu_fps']:>13.0f} {r['cpu_ratio']:>6.2f}x")
     return rows
