@@ -225,3 +225,21 @@ def test_index_lists_every_report_in_the_folder(tmp_path):
 def test_partial_pair_is_flagged_in_the_index(tmp_path):
     write_report(tmp_path, _report(partial=True))
     assert "partial" in (tmp_path / "index.html").read_text()
+
+
+def test_reports_load_as_dataframes_across_runs(tmp_path):
+    import equiv
+    first, second = _report(), _report(verdict="equivalent")
+    first["run_id"], second["run_id"] = "20261206T100000Z-1-aaaa", "20261206T110000Z-2-bbbb"
+    write_report(tmp_path, first)
+    write_report(tmp_path, second)
+    results = equiv.load_report(tmp_path)  # the folder: every run kept in history/
+    assert set(results.items["run_id"]) == {first["run_id"], second["run_id"]}
+    assert {"layer", "outcome", "summary"} <= set(results.items.columns)
+    per_run = results.metrics.groupby(["run_id", "side"])["value"].count()
+    assert per_run.min() > 0
+    assert set(results.verdicts["verdict"]) <= {"equivalent", "divergent", "inconclusive"}
+    one = equiv.load_report(tmp_path / "toy__toy_ref__toy_port.json")
+    assert set(one.items["run_id"]) == {second["run_id"]}
+    with pytest.raises(equiv.ConfigError, match="neither a report JSON nor a report folder"):
+        equiv.load_report(tmp_path / "missing")
