@@ -85,9 +85,10 @@ class Side:
 
     def _check(self, t: Trajectory, what: str) -> Trajectory:
         if t.length:
-            t.outputs = self.suite.outputs.coerce(t.outputs, self._who(what), leading=1)
+            who = self._who(what + (f" episode (seed {t.seed})" if t.seed is not None else ""))
+            t.outputs = self.suite.outputs.coerce(t.outputs, who, leading=1)
             if t.states is not None:
-                t.states = self.suite.state.coerce(t.states, self._who(what), leading=1)
+                t.states = self.suite.state.coerce(t.states, who, leading=1)
         return t
 
     def provenance(self) -> dict:

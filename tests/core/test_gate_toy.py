@@ -120,9 +120,11 @@ def test_adapter_that_raises_names_the_side(pytester, tmp_path):
 def test_adapter_that_returns_nan(pytester, tmp_path):
     result, report = gate(pytester, tmp_path, "toy_nan")
     assert result.ret == 1 and report["verdict"] == "error"
-    result.stdout.fnmatch_lines(["*ported adapter 'toy_nan' step(): field 'reward' is nan*"])
-    # In a recorded episode the message names the step too.
-    result.stdout.fnmatch_lines(["*field 'reward' is nan at step *"])
+    # The message names the side, the call, the step, the field and the value.
+    result.stdout.fnmatch_lines(["*ported adapter 'toy_nan' step() (step * since the last reset or injected "
+                                 "state): field 'reward' is nan*"])
+    result.stdout.fnmatch_lines(["*ported adapter 'toy_nan' rollouts() episode (seed *): field 'reward' is nan "
+                                 "at step *"])
 
 
 def test_reference_process_that_dies(pytester, tmp_path):
