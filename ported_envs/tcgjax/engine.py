@@ -17,7 +17,7 @@ import jax.numpy as jnp
 
 from ported_envs.tcgjax import cards as C
 from ported_envs.tcgjax import prng
-from ported_envs.tcgjax.ops import add_to_discard, excl_cumsum, first_true, get, join, onehot, pick, put, remove_at
+from ported_envs.tcgjax.ops import add_to_discard, excl_cumsum, materialize, first_true, get, join, onehot, pick, put, remove_at
 from ported_envs.tcgjax.rules import Consts, Rules
 from ported_envs.tcgjax.state import (CHOICE, DECK_SIZE, FIELD_NAMES, HAND_MAX, INFERNO_DANCE, MAIN,
                                       OVER, PLAYER_FIELDS, POINTS_TO_WIN, PROMOTE, R_AFTER_ATTACK,
@@ -33,20 +33,30 @@ SLOT = jnp.arange(SLOTS)
 ACT_FIELDS = tuple(f for f in PLAYER_FIELDS if f not in ("points", "discard", "etypes", "n_etypes", "zone_next"))
 
 
-def shuffle(a, m, u):
+def shuffle(a, m, u, on=True):
     """Fisher-Yates of the first ``m`` entries of ``a``, high to low (R-5.3), with the pre-drawn
-    ``u[k]`` for the k-th swap; returns (array, draws used = max(m-1, 0))."""
+    ``u[k]`` for the k-th swap, when ``on``; returns (array, draws used = max(m-1, 0) when on, else 0).
+
+    The m entries are first moved to the top of the array, so that the k-th swap's high position is
+    the static-per-iteration index n-1-k (a plain slice) and only the random one is a masked read.
+    The loop runs ``m - 1`` times when ``on``, else 0: under ``vmap`` it runs as long as the longest
+    shuffle in the batch needs, and not at all when no game in the batch shuffles (Red Card)."""
     n = a.shape[0]
     idx = jnp.arange(n)
+    lift = n - m                                      # entry i of the m goes to i + lift
+    top = jnp.sum(jnp.where(idx[:, None] - lift == idx[None, :], a[None, :], 0), axis=1)
+    steps = jnp.where(on, jnp.maximum(m - 1, 0), 0)
 
-    def body(k, a):
-        i = m - 1 - k
-        j = prng.below(u[k], i + 1)
-        ai, aj = get(a, i), get(a, j)
-        swapped = jnp.where(idx == i, aj, jnp.where(idx == j, ai, a))
-        return jnp.where(i >= 1, swapped, a)
+    def body(k, b):
+        hi = n - 1 - k                                # = (m - 1 - k) + lift
+        j = lift + prng.below(u[k], m - k)
+        b_hi, b_j = jax.lax.dynamic_index_in_dim(b, hi, keepdims=False), get(b, j)
+        b = jnp.where(idx == j, b_hi, b)
+        return jax.lax.dynamic_update_index_in_dim(b, b_j, hi, 0)
 
-    return jax.lax.fori_loop(0, n - 1, body, a), jnp.maximum(m - 1, 0)
+    top = jax.lax.fori_loop(0, steps, body, top)
+    back = jnp.sum(jnp.where(idx[:, None] + lift == idx[None, :], top[None, :], 0), axis=1)
+    return jnp.where(on, jnp.where(idx < m, back, a), a), steps
 
 
 def draw_cards(deck, ds, hand, hs, n):
@@ -145,11 +155,11 @@ class Engine:
         a state that is already OVER is returned unchanged."""
         a = jnp.asarray(action, I32)
         s2 = self._act(s, a)
-        s2 = jax.lax.optimization_barrier(s2)
         s2 = self._advance(s2)
-        s2["discard"] = add_to_discard(s2.pop("discard"), s2.pop("_gone"))
-        live = s["phase"] != OVER
-        s2 = {k: jnp.where(live, s2[k], s[k]) for k in FIELD_NAMES}
+        # everything this step put in a discard pile, added at once (a [2, 66] histogram is costly)
+        gone = jnp.concatenate([s2.pop("_gone"), s2.pop("_ko_gone").reshape(2, -1)], axis=1)
+        s2["discard"] = add_to_discard(s2.pop("discard"), gone)
+        # (no action changes an OVER state: every action kind is gated by the phase it belongs to)
         ended = (s["result"] == -1) & (s2["result"] != -1)
         res = s2["result"]
         reward = jnp.where(ended & (res < 2), jnp.where(jnp.arange(2) == res, 1, -1), 0).astype(I32)
@@ -157,18 +167,30 @@ class Engine:
 
     # -- the action ----------------------------------------------------------------------------------
     def _act(self, s, a):
-        K, R = self.K, self.rules
+        """The action itself (§9.3 and the card effects of §6.3), before ``advance``.
+
+        First every parameter is worked out from the state (which player, which slot, how much
+        damage, which Energy, which card effect...), then the fields are written once each. The
+        parameters are materialised in between: XLA on CPU would otherwise fuse their computation into
+        every element of every field written and redo it there."""
         s = dict(s)
-        turn, phase = s["turn"], s["phase"]
-        in_setup, in_main, in_choice = phase == SETUP, phase == MAIN, phase == CHOICE
         me = jnp.clip(self.actor(s), 0, 1)
         M = {f: pick(s[f], me) for f in ACT_FIELDS}
         Y = {f: pick(s[f], 1 - me) for f in ACT_FIELDS}
+        u = prng.draws(s["rng_key"], s["rng_ctr"], N_PREDRAW)   # every draw this action may take (§5.5)
+        p = self._plan(s, M, Y, a, u, me)
+        return self._apply(s, M, Y, p, u, me)
+
+    def _plan(self, s, M, Y, a, u, me) -> dict:
+        K = self.K
+        turn, phase = s["turn"], s["phase"]
+        in_setup, in_main, in_choice = phase == SETUP, phase == MAIN, phase == CHOICE
+        p = {}
 
         # decode (§9.3)
         is_end = a == 0
         is_attach = (a >= 1) & (a <= 4) & in_main
-        is_play = (a >= 5) & (a <= 54)
+        is_play = (a >= 5) & (a <= 54) & (in_setup | in_main)
         hi, tgt = (a - 5) // 5, (a - 5) % 5
         is_abil = (a >= 55) & (a <= 58) & in_main
         k_abil = a - 55
@@ -179,6 +201,7 @@ class Engine:
         pk = jnp.where(in_choice, s["pend_kind"][0], 0)
         choose_own = (a >= 64) & (a <= 67) & in_choice
         choose_opp = (a >= 68) & (a <= 71) & in_choice
+        p.update(is_play=is_play, hi=hi, tgt=tgt, is_retreat=is_retreat, is_attach=is_attach)
 
         # the card played from hand, and what kind of play it is
         c = get(M["hand"], jnp.clip(hi, 0, HAND_MAX - 1))
@@ -189,25 +212,16 @@ class Engine:
         play_trainer = is_play & (kind >= ITEM) & in_main
         te = jnp.where(play_trainer, K.c(crow, "trainer"), 0)
         tr = lambda name: te == C.TE[name]  # noqa: E731
+        p["card"] = c
 
         # the Ability used, and the attack
-        ab = jnp.where(is_abil, K.c(self.info(get(M["card"], jnp.clip(k_abil, 0, 3))), "ability"), 0)
+        abrow = self.info(get(M["card"], jnp.clip(k_abil, 0, 3)))
+        ab = jnp.where(is_abil, K.c(abrow, "ability"), 0)
         ab_is = lambda name: ab == C.AB[name]  # noqa: E731
-        ab_energy = K.c(self.info(get(M["card"], jnp.clip(k_abil, 0, 3))), "ability_energy")
         A = M["card"][0]
         arow = K.attack[A, ai]
         eff = jnp.where(is_attack, K.a(arow, "effect"), -1)
         ae = lambda name: eff == C.AE[name]  # noqa: E731
-
-        # every draw this action may take, from the current counter (§5.5)
-        ctr = s["rng_ctr"]
-        u = prng.draws(s["rng_key"], ctr, N_PREDRAW)
-        used = I32(0)
-
-        # ---- playing a card: it leaves the hand first (§6.3 "Playing a Trainer", §9.3) ----
-        hs0 = M["hand_size"]
-        M["hand"] = jnp.where(is_play, remove_at(M["hand"], hi, hs0), M["hand"])
-        M["hand_size"] = hs0 - is_play.astype(I32)
 
         # ---- attack: Confusion coin, the attack's own coins and picks (R-2.4.4, §6.3) ----
         confused = M["status"][0, S_CONF] == 1
@@ -220,8 +234,7 @@ class Engine:
                            jnp.where(ae("coin_plus_or_recoil") | ae("coin_inflict"), 1, 0))
         h = jnp.sum(hd & (jnp.arange(32) < n_flip))
         h_tails, n_tails = prng.until_tails(cu)
-        occ_y = Y["card"] != 0
-        occ_m = M["card"] != 0
+        occ_y, occ_m = Y["card"] != 0, M["card"] != 0
         bench = SLOT >= 1
         n_hits = K.a(arow, "hits")
         picks = prng.below(cu[:4], jnp.sum(occ_y))        # ranks among O's occupied slots (ascending)
@@ -229,7 +242,7 @@ class Engine:
         hits = jnp.sum(occ_y[:, None] & (rank_y[:, None] == picks[None, :]) & (jnp.arange(4) < n_hits)[None, :],
                        axis=1)
         atk_draws = jnp.where(ae("until_tails_times"), n_tails, jnp.where(ae("random_hits"), n_hits, n_flip))
-        used = used + jnp.where(is_attack, confused.astype(I32) + jnp.where(conf_ok, atk_draws, 0), 0)
+        used = jnp.where(is_attack, confused.astype(I32) + jnp.where(conf_ok, atk_draws, 0), 0)
 
         mtypes = K.c(self.info(M["card"]), "ptype")
         own_bench_type = jnp.sum(bench & occ_m & (mtypes == K.a(arow, "energy")))
@@ -247,25 +260,20 @@ class Engine:
         kick = choose_opp & (pk == STRETCH_KICK)
         base4 = jnp.where(kick & (SLOT == k_opp), K.snipe_amount, base4)
         dealt = self._attack_damage(s, M, Y, base4)
-        Y["dmg"] = Y["dmg"] + dealt
-
-        # ---- Trainer draws: Misty's flips, Poke Ball's pick, Red Card's shuffle ----
-        h_misty, n_misty = prng.until_tails(u)
-        used = used + jnp.where(tr("misty"), n_misty, 0)
+        # Water Shuriken's answer: placed damage, no modifiers (R-3.3)
+        shuriken = choose_opp & (pk == WATER_SHURIKEN)
+        p["y_dmg"] = dealt + jnp.where(shuriken & (SLOT == k_opp), K.shuriken_amount, 0)
+        p["ko_now"] = shuriken
 
         # ---- damage on my Pokemon: heals first, then placed damage (§6.3; R-2.4.4 order) ----
-        heal = jnp.where((tr("heal_target")) & (SLOT == tgt), K.c(crow, "tr_amount"), 0)
-        heal = jnp.where(attacking & ae("heal_self") & (SLOT == 0), K.a(arow, "amount"), heal)
-        M["dmg"] = jnp.maximum(M["dmg"] - heal, 0)
+        heal = jnp.where(tr("heal_target") & (SLOT == tgt), K.c(crow, "tr_amount"), 0)
+        p["heal"] = jnp.where(attacking & ae("heal_self") & (SLOT == 0), K.a(arow, "amount"), heal)
         helmet = self.info(Y["tool"][0])
         helmet_hit = (K.c(helmet, "trainer") == C.TE["tool_counter"]) & (dealt[0] > 0)
         self_dmg = (jnp.where(ae("self_damage"), K.a(arow, "amount"), 0)
                     + jnp.where(ae("coin_plus_or_recoil") & (h == 0), K.a(arow, "recoil"), 0)
                     + jnp.where(helmet_hit, K.c(helmet, "tr_amount"), 0))
-        M["dmg"] = M["dmg"] + jnp.where(attacking & (SLOT == 0), self_dmg, 0)
-        # Water Shuriken's answer: placed damage, no modifiers (R-3.3)
-        shuriken = choose_opp & (pk == WATER_SHURIKEN)
-        Y["dmg"] = Y["dmg"] + jnp.where(shuriken & (SLOT == k_opp), K.shuriken_amount, 0)
+        p["m_dmg"] = jnp.where(attacking & (SLOT == 0), self_dmg, 0)
 
         # ---- Energy removed from my Active: retreat cost (R-2.5) or an attack's discard ----
         e0 = M["energy"][0]
@@ -276,99 +284,63 @@ class Engine:
         take = jnp.clip(cost - excl_cumsum(off), 0, off)
         take = take + jnp.where(own, jnp.minimum(cost - jnp.sum(take), e0), 0)
         drop = jnp.where(types == K.a(arow, "energy"), jnp.minimum(K.a(arow, "count"), e0), 0)
-        removed = jnp.where(is_retreat, take, jnp.where(attacking & ae("discard_self_energy"), drop, 0))
-        M["energy"] = M["energy"].at[0].add(-removed)
+        p["e_removed"] = jnp.where(is_retreat, take, jnp.where(attacking & ae("discard_self_energy"), drop, 0))
 
         # ---- Energy added to one of my Pokemon (at most one source per action) ----
-        e_slot = jnp.select([is_attach, ab_is("volt_charge"), ab_is("psy_shadow"), tr("brock") | tr("misty")],
-                            [a - 1, k_abil, 0, tgt], k_own)
-        e_type = jnp.select([is_attach, ab_is("volt_charge") | ab_is("psy_shadow"), tr("brock"), tr("misty")],
-                            [M["zone_cur"], ab_energy, K.brock_type, K.misty_type], K.inferno_type)
+        h_misty, n_misty = prng.until_tails(u)
+        used = used + jnp.where(tr("misty"), n_misty, 0)
         inferno = choose_own & (pk == INFERNO_DANCE)
-        e_n = jnp.select([tr("misty")], [h_misty],
-                         (is_attach | ab_is("volt_charge") | ab_is("psy_shadow") | tr("brock") | inferno).astype(I32))
-        M["energy"] = M["energy"] + (e_n * ((SLOT == e_slot)[:, None] & (types == e_type)[None, :])).astype(I32)
-        M["zone_cur"] = jnp.where(is_attach, 0, M["zone_cur"])
+        p["e_slot"] = jnp.select([is_attach, ab_is("volt_charge"), ab_is("psy_shadow"), tr("brock") | tr("misty")],
+                                 [a - 1, k_abil, 0, tgt], k_own)
+        p["e_type"] = jnp.select([is_attach, ab_is("volt_charge") | ab_is("psy_shadow"), tr("brock"), tr("misty")],
+                                 [M["zone_cur"], K.c(abrow, "ability_energy"), K.brock_type, K.misty_type],
+                                 K.inferno_type)
+        p["e_n"] = jnp.select([tr("misty")], [h_misty], (is_attach | ab_is("volt_charge") | ab_is("psy_shadow")
+                                                          | tr("brock") | inferno).astype(I32))
 
-        # ---- a Special Condition on the opponent's Active ----
+        # ---- a Special Condition on the opponent's Active; Growl ----
         pendulum = ab_is("sleep_pendulum")
         used = used + pendulum.astype(I32)
         inflict = attacking & (ae("inflict") | (ae("coin_inflict") & (h > 0)))
-        x = jnp.select([inflict, pendulum], [K.a(arow, "status"), S_SLEEP], S_POISON)
-        do_status = inflict | (pendulum & prng.heads(u[0])) | ab_is("gas_leak")
-        Y["status"] = Y["status"].at[0].set(apply_status(Y["status"][0], x, do_status))
-        Y["growl_until"] = jnp.where(attacking & ae("growl") & (SLOT == 0), turn + 1, Y["growl_until"])
+        p["status_x"] = jnp.select([inflict, pendulum], [K.a(arow, "status"), S_SLEEP], S_POISON)
+        p["status_on"] = inflict | (pendulum & prng.heads(u[0])) | ab_is("gas_leak")
+        p["growl"] = attacking & ae("growl")
 
-        # ---- my Pokemon entering play or evolving ----
+        # ---- my Pokemon entering play or evolving; a Tool; the Ability's turn ----
         free = (M["card"] == 0) & (in_setup | bench)
-        b_slot = first_true(free)
-        at_b = play_basic & (SLOT == b_slot)
-        at_e = play_evolve & (SLOT == tgt)
-        top = M["card"]
-        was_basic = K.c(self.info(top), "stage") == 0
-        under_e = jnp.stack([jnp.where(was_basic, top, M["under"][:, 0]), jnp.where(was_basic, 0, top)], axis=1)
-        M["under"] = jnp.where(at_e[:, None], under_e, M["under"])
-        M["card"] = jnp.where(at_b | at_e, c, M["card"])
-        M["entered"] = jnp.where(at_b | at_e, turn, M["entered"])
-        M["status"] = jnp.where(at_e[:, None], 0, M["status"])
-        M["growl_until"] = jnp.where(at_e, -1, M["growl_until"])
-        M["ability_turn"] = jnp.where(at_e, -1, M["ability_turn"])
-        M["ability_turn"] = jnp.where(is_abil & (SLOT == k_abil), turn, M["ability_turn"])
-        M["tool"] = jnp.where((tr("tool_hp") | tr("tool_counter")) & (SLOT == tgt), c, M["tool"])
+        p["at_b"] = play_basic & (SLOT == first_true(free))
+        p["at_e"] = play_evolve & (SLOT == tgt)
+        p["tool_at"] = (tr("tool_hp") | tr("tool_counter")) & (SLOT == tgt)
+        p["abil_at"] = is_abil & (SLOT == k_abil)
 
         # ---- Koga: the Active's cards back to hand (overflow to discard), Tool discarded (§6.3) ----
         koga = tr("koga")
         back = jnp.stack([M["card"][0], M["under"][0, 1], M["under"][0, 0]])
         valid = koga & (back != 0)
-        pos = M["hand_size"] + excl_cumsum(valid.astype(I32))
+        pos = M["hand_size"] - is_play.astype(I32) + excl_cumsum(valid.astype(I32))
         fits = valid & (pos < HAND_MAX)
-        into = (jnp.arange(HAND_MAX)[:, None] == pos[None, :]) & fits[None, :]
-        M["hand"] = jnp.where(jnp.any(into, axis=1), jnp.sum(jnp.where(into, back[None, :], 0), axis=1), M["hand"])
-        M["hand_size"] = M["hand_size"] + jnp.sum(fits)
-        # with the played Trainer itself (an Item or Supporter goes to the discard pile, §6.3)
+        p.update(koga=koga, back=back, back_pos=jnp.where(fits, pos, -1), back_n=jnp.sum(fits))
         trainer_gone = jnp.where(play_trainer & ((kind == ITEM) | (kind == SUPPORTER)), c, 0)
-        gone = jnp.stack([trainer_gone, *jnp.where(valid & ~fits, back, 0), M["tool"][0] * koga])
-        s["_gone"] = join(gone, jnp.zeros_like(gone), me)   # [2, 5]: added to discard once, at the end
-        for f in SLOT_FIELDS:
-            M[f] = jnp.where(koga & (SLOT == 0).reshape((SLOTS,) + (1,) * (M[f].ndim - 1)), SLOT_EMPTY[f], M[f])
+        p["gone"] = jnp.stack([trainer_gone, *jnp.where(valid & ~fits, back, 0), M["tool"][0] * koga])
 
         # ---- swaps of my Active with a Benched Pokemon: retreat, promote, Sabrina, Teleport ----
-        swap = is_retreat | (choose_own & ((pk == PROMOTE) | (pk == SABRINA_SWITCH) | (pk == TELEPORT)))
-        b = jnp.where(is_retreat, a - 58, k_own)
-        for f in SLOT_FIELDS:
-            v = M[f]
-            at0 = (SLOT == 0).reshape((SLOTS,) + (1,) * (v.ndim - 1))
-            atb = (SLOT == b).reshape(at0.shape)
-            moved = jnp.where(at0, get(v, b), jnp.where(atb, v[0], v))
-            M[f] = jnp.where(swap, moved, v)
-        # the Pokemon that went to the Bench loses its conditions and markers (R-4.2.4)
-        M["status"] = jnp.where(swap & (SLOT == b)[:, None], 0, M["status"])
-        M["growl_until"] = jnp.where(swap & (SLOT == b), -1, M["growl_until"])
+        p["swap"] = is_retreat | (choose_own & ((pk == PROMOTE) | (pk == SABRINA_SWITCH) | (pk == TELEPORT)))
+        p["swap_b"] = jnp.where(is_retreat, a - 58, k_own)
 
-        # ---- Professor's Research / Poke Ball (my deck), Red Card (the opponent's) ----
-        M["deck"], M["deck_size"], M["hand"], M["hand_size"] = draw_cards(
-            M["deck"], M["deck_size"], M["hand"], M["hand_size"], jnp.where(tr("draw"), K.c(crow, "tr_count"), 0))
-        M, used = self._poke_ball(M, tr("search_random_basic"), u[0], used)
-        Y, used = self._red_card(Y, tr("opp_shuffle_hand_draw"), K.c(crow, "tr_count"), u, used)
+        # ---- cards moving between deck and hand ----
+        p["n_draw"] = jnp.where(tr("draw"), K.c(crow, "tr_count"), 0)
+        p["ball"] = tr("search_random_basic")
+        p["red"] = tr("opp_shuffle_hand_draw")
+        p["red_count"] = K.c(crow, "tr_count")
 
         # ---- the played Trainer's flags (§6.3) ----
-        s["supporter_played"] = s["supporter_played"] + (play_trainer & (kind == SUPPORTER)).astype(I32)
-        s["retreat_red"] = s["retreat_red"] + jnp.where(tr("retreat_reduce"), K.c(crow, "tr_amount"), 0)
-        s["hand_revealed"] = jnp.where(tr("reveal_opp_hand"), 1, s["hand_revealed"])
-        s["giovanni"] = jnp.where(tr("giovanni"), 1, s["giovanni"])
-        s["blaine"] = jnp.where(tr("blaine"), 1, s["blaine"])
-        s["retreated"] = jnp.where(is_retreat, 1, s["retreated"])
-        M["blue_until"] = jnp.where(tr("blue"), turn + 1, M["blue_until"])
+        p["supporter"] = (play_trainer & (kind == SUPPORTER)).astype(I32)
+        p["retreat_red"] = jnp.where(tr("retreat_reduce"), K.c(crow, "tr_amount"), 0)
+        p.update(reveal=tr("reveal_opp_hand"), giovanni=tr("giovanni"), blaine=tr("blaine"), blue=tr("blue"))
 
         # ---- pending choices: pop the answered head, push what this action asks (§9.1 FIFO) ----
-        kind_p, player_p, count_p, plen = s["pend_kind"], s["pend_player"], s["pend_count"], s["pend_len"]
-        dec = inferno & (s["pend_count"][0] > 1)
-        pop = in_choice & ~dec
-        shift = lambda v: jnp.concatenate([v[1:], jnp.zeros(1, I32)])  # noqa: E731
-        kind_p = jnp.where(pop, shift(kind_p), kind_p)
-        player_p = jnp.where(pop, shift(player_p), player_p)
-        count_p = jnp.where(pop, shift(count_p), jnp.where(dec, count_p.at[0].add(-1), count_p))
-        plen = plen - pop.astype(I32)
+        p["dec"] = inferno & (s["pend_count"][0] > 1)
+        p["pop"] = in_choice & ~p["dec"]
         m_bench_r = jnp.any(bench & occ_m & (mtypes == K.inferno_type))
         pushes = [
             (attacking & ae("snipe_opp_bench") & jnp.any(bench & occ_y), STRETCH_KICK, me, 1),
@@ -378,28 +350,100 @@ class Engine:
             (koga, PROMOTE, me, 1),
             (ab_is("water_shuriken"), WATER_SHURIKEN, me, 1),
         ]
-        push = jnp.any(jnp.stack([p[0] for p in pushes]))
-        pick_k = jnp.select([p[0] for p in pushes], [jnp.asarray(p[1], I32) for p in pushes], 0)
-        pick_p = jnp.select([p[0] for p in pushes], [jnp.asarray(p[2], I32) for p in pushes], 0)
-        pick_c = jnp.select([p[0] for p in pushes], [jnp.asarray(p[3], I32) for p in pushes], 0)
-        kind_p, player_p, count_p = (put(kind_p, plen, pick_k, push), put(player_p, plen, pick_p, push),
-                                     put(count_p, plen, pick_c, push))
-        s["pend_kind"], s["pend_player"], s["pend_count"] = kind_p, player_p, count_p
-        s["pend_len"] = plen + push.astype(I32)
-        # knock-outs right after Water Shuriken's damage (§9.2); ran by _advance with the attack's
-        s["_ko_now"] = shuriken
+        conds = [q[0] for q in pushes]
+        p["push"] = jnp.any(jnp.stack(conds))
+        for i, name in ((1, "push_kind"), (2, "push_player"), (3, "push_count")):
+            p[name] = jnp.select(conds, [jnp.asarray(q[i], I32) for q in pushes], 0)
 
         # ---- setup progress and where the turn resumes (§9.2) ----
         setup_end = in_setup & is_end
-        second = s["setup_player"] != s["first_player"]
-        s["setup_player"] = jnp.where(setup_end, jnp.where(second, -1, 1 - s["first_player"]), s["setup_player"])
+        p["setup_end"] = setup_end
+        p["second"] = s["setup_player"] != s["first_player"]
         resume = s["resume"]
-        resume = jnp.where(setup_end & second, R_NEXT_TURN, resume)
+        resume = jnp.where(setup_end & p["second"], R_NEXT_TURN, resume)
         resume = jnp.where(in_main & is_end, R_END_TURN, resume)
-        resume = jnp.where(is_attack, R_AFTER_ATTACK, resume)
-        s["resume"] = resume
+        p["resume"] = jnp.where(is_attack, R_AFTER_ATTACK, resume)
+        p["used"] = used
+        return p
 
-        s["rng_ctr"] = ctr + used.astype(U32)
+    def _apply(self, s, M, Y, p, u, me):
+        turn = s["turn"]
+        types = jnp.arange(1, 9)
+        # the played card leaves the hand first (§6.3 "Playing a Trainer", §9.3)
+        hs0 = M["hand_size"]
+        M["hand"] = jnp.where(p["is_play"], remove_at(M["hand"], p["hi"], hs0), M["hand"])
+        M["hand_size"] = hs0 - p["is_play"].astype(I32)
+        # damage and heals
+        Y["dmg"] = Y["dmg"] + p["y_dmg"]
+        M["dmg"] = jnp.maximum(M["dmg"] - p["heal"], 0) + p["m_dmg"]
+        # Energy
+        M["energy"] = M["energy"].at[0].add(-p["e_removed"])
+        M["energy"] = M["energy"] + (p["e_n"] * ((SLOT == p["e_slot"])[:, None]
+                                                 & (types == p["e_type"])[None, :])).astype(I32)
+        M["zone_cur"] = jnp.where(p["is_attach"], 0, M["zone_cur"])
+        # the opponent's Active: a Special Condition, a Growl marker
+        Y["status"] = Y["status"].at[0].set(apply_status(Y["status"][0], p["status_x"], p["status_on"]))
+        Y["growl_until"] = jnp.where(p["growl"] & (SLOT == 0), turn + 1, Y["growl_until"])
+        # a Basic put into play, an evolution (R-2.2.3), a Tool, an Ability used
+        at_b, at_e = p["at_b"], p["at_e"]
+        top = M["card"]
+        was_basic = self.K.c(self.info(top), "stage") == 0
+        under_e = jnp.stack([jnp.where(was_basic, top, M["under"][:, 0]), jnp.where(was_basic, 0, top)], axis=1)
+        M["under"] = jnp.where(at_e[:, None], under_e, M["under"])
+        M["card"] = jnp.where(at_b | at_e, p["card"], M["card"])
+        M["entered"] = jnp.where(at_b | at_e, turn, M["entered"])
+        M["status"] = jnp.where(at_e[:, None], 0, M["status"])
+        M["growl_until"] = jnp.where(at_e, -1, M["growl_until"])
+        M["ability_turn"] = jnp.where(at_e, -1, jnp.where(p["abil_at"], turn, M["ability_turn"]))
+        M["tool"] = jnp.where(p["tool_at"], p["card"], M["tool"])
+        # Koga: the returned cards into the hand, the Active Spot emptied
+        into = jnp.arange(HAND_MAX)[:, None] == p["back_pos"][None, :]
+        M["hand"] = jnp.where(jnp.any(into, axis=1), jnp.sum(jnp.where(into, p["back"][None, :], 0), axis=1),
+                              M["hand"])
+        M["hand_size"] = M["hand_size"] + p["back_n"]
+        for f in SLOT_FIELDS:
+            M[f] = jnp.where(p["koga"] & (SLOT == 0).reshape((SLOTS,) + (1,) * (M[f].ndim - 1)), SLOT_EMPTY[f], M[f])
+        # swaps; the Pokemon that went to the Bench loses its conditions and markers (R-4.2.4)
+        b = p["swap_b"]
+        for f in SLOT_FIELDS:
+            v = M[f]
+            at0 = (SLOT == 0).reshape((SLOTS,) + (1,) * (v.ndim - 1))
+            atb = (SLOT == b).reshape(at0.shape)
+            M[f] = jnp.where(p["swap"], jnp.where(at0, get(v, b), jnp.where(atb, v[0], v)), v)
+        M["status"] = jnp.where(p["swap"] & (SLOT == b)[:, None], 0, M["status"])
+        M["growl_until"] = jnp.where(p["swap"] & (SLOT == b), -1, M["growl_until"])
+        # Professor's Research / Poke Ball (my deck), Red Card (the opponent's)
+        M["deck"], M["deck_size"], M["hand"], M["hand_size"] = draw_cards(
+            M["deck"], M["deck_size"], M["hand"], M["hand_size"], p["n_draw"])
+        M, used = self._poke_ball(M, p["ball"], u[0], p["used"])
+        Y, used = self._red_card(Y, p["red"], p["red_count"], u, used)
+        s["_gone"] = join(p["gone"], jnp.zeros_like(p["gone"]), me)   # [2, 5]: to the discard piles at the end
+        s["_ko_gone"] = jnp.zeros((2, SLOTS, 4), I32)                   # [2, 4, 4]: knocked-out cards, likewise
+        s["_ko_now"] = p["ko_now"]        # knock-outs right after Water Shuriken's damage, run by _advance
+        # flags
+        s["supporter_played"] = s["supporter_played"] + p["supporter"]
+        s["retreat_red"] = s["retreat_red"] + p["retreat_red"]
+        s["hand_revealed"] = jnp.where(p["reveal"], 1, s["hand_revealed"])
+        s["giovanni"] = jnp.where(p["giovanni"], 1, s["giovanni"])
+        s["blaine"] = jnp.where(p["blaine"], 1, s["blaine"])
+        s["retreated"] = jnp.where(p["is_retreat"], 1, s["retreated"])
+        M["blue_until"] = jnp.where(p["blue"], turn + 1, M["blue_until"])
+        # the FIFO
+        shift = lambda v: jnp.concatenate([v[1:], jnp.zeros(1, I32)])  # noqa: E731
+        pop, dec, push = p["pop"], p["dec"], p["push"]
+        count = jnp.where(pop, shift(s["pend_count"]), jnp.where(dec, s["pend_count"].at[0].add(-1), s["pend_count"]))
+        kinds, players = jnp.where(pop, shift(s["pend_kind"]), s["pend_kind"]), jnp.where(pop, shift(s["pend_player"]),
+                                                                                        s["pend_player"])
+        plen = s["pend_len"] - pop.astype(I32)
+        s["pend_kind"] = put(kinds, plen, p["push_kind"], push)
+        s["pend_player"] = put(players, plen, p["push_player"], push)
+        s["pend_count"] = put(count, plen, p["push_count"], push)
+        s["pend_len"] = plen + push.astype(I32)
+        # setup progress, resume, the counter
+        s["setup_player"] = jnp.where(p["setup_end"], jnp.where(p["second"], -1, 1 - s["first_player"]),
+                                      s["setup_player"])
+        s["resume"] = p["resume"]
+        s["rng_ctr"] = s["rng_ctr"] + used.astype(U32)
         for f in ACT_FIELDS:
             s[f] = join(M[f], Y[f], me)
         return s
@@ -449,7 +493,7 @@ class Engine:
         src = jnp.clip(idx - ds, 0, HAND_MAX - 1)
         hand_at = jnp.sum(jnp.where(src[:, None] == jnp.arange(HAND_MAX), Y["hand"][None, :], 0), axis=1)
         deck = jnp.where(idx < ds, Y["deck"], jnp.where(idx < m, hand_at, 0))
-        deck, n = shuffle(deck, m, u)
+        deck, n = shuffle(deck, m, u, on)
         deck, ds2, hand, hs2 = draw_cards(deck, m, jnp.zeros(HAND_MAX, I32), I32(0), count)
         Y["deck"] = jnp.where(on, deck, Y["deck"])
         Y["deck_size"] = jnp.where(on, ds2, ds)
@@ -467,13 +511,11 @@ class Engine:
         after_attack = going() & (s["resume"] == R_AFTER_ATTACK)
         s["resume"] = jnp.where(after_attack, R_END_TURN, s["resume"])
         s = self._knockouts(s, after_attack | (ko_now & going()))
-        s = jax.lax.optimization_barrier(s)
         # END_TURN: Energy lost, Checkup, knock-outs, turn limit
         end_turn = going() & (s["resume"] == R_END_TURN)
         s["resume"] = jnp.where(end_turn, R_NEXT_TURN, s["resume"])
         v = prng.draws(s["rng_key"], s["rng_ctr"], 5)
         s, n_chk = self._end_turn(s, end_turn, v)
-        s = jax.lax.optimization_barrier(s)
         # NEXT_TURN: start the other player's turn
         next_turn = going() & (s["resume"] == R_NEXT_TURN)
         s["resume"] = jnp.where(next_turn, R_MAIN, s["resume"])
@@ -496,7 +538,8 @@ class Engine:
         worth = jnp.sum(jnp.where(ko, 1 + K.c(self.info(card), "ex"), 0), axis=1)   # [2] lost by each player
         points = s["points"] + worth[::-1]
         gone = jnp.concatenate([card[..., None], s["under"], tool[..., None]], axis=-1)  # [2, 4, 4]
-        s["_gone"] = jnp.concatenate([s["_gone"], jnp.where(ko[..., None], gone, 0).reshape(2, -1)], axis=1)
+        # a slot is knocked out at most once per step (it stays empty until a later choice fills it)
+        s["_ko_gone"] = s["_ko_gone"] + jnp.where(ko[..., None], gone, 0)
         for f in SLOT_FIELDS:
             m = ko.reshape(ko.shape + (1,) * (s[f].ndim - 2))
             s[f] = jnp.where(m, SLOT_EMPTY[f], s[f])

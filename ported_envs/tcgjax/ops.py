@@ -12,6 +12,29 @@ import jax.numpy as jnp
 I32 = jnp.int32
 
 
+def materialize(tree, anchor=None):
+    """``tree`` unchanged, but computed once and stored before its consumers use it.
+
+    XLA on CPU fuses a cheap computation into every consumer and, inside a fusion over a larger array,
+    redoes it for every element: a per-game value (a flag, a slot, an amount) used to update a
+    [2, 66] field is recomputed 132 times. ``jax.lax.optimization_barrier`` does not stop this (the
+    CPU pipeline strips barriers before fusion). An integer division is an "expensive" op that XLA
+    will not duplicate into a consumer that reuses its elements, so each leaf is divided by a 1 the
+    compiler cannot see through: ``(anchor >> 31) | 1`` for a non-negative int32 ``anchor`` (default:
+    the first element of the first leaf)."""
+    leaves, treedef = jax.tree.flatten(tree)
+    if anchor is None:
+        anchor = leaves[0].reshape(-1)[0].astype(I32) & 0x7FFFFFFF
+    one = (jnp.asarray(anchor).astype(I32) >> 31) | 1
+
+    def keep(x):
+        if x.dtype == jnp.bool_:
+            return (x.astype(I32) // one) != 0
+        return (x.astype(I32) // one).astype(x.dtype)
+
+    return jax.tree.unflatten(treedef, [keep(x) for x in leaves])
+
+
 def onehot(i, n: int):
     return jnp.arange(n) == i
 
@@ -34,12 +57,26 @@ def pick(x, p):
 
 
 def join(mine, yours, me):
-    """The [2, ...] field whose row ``me`` is ``mine`` and whose other row is ``yours``."""
+    """The [2, ...] field whose row ``me`` is ``mine`` and whose other row is ``yours``.
+
+    Built with a stack, which under ``vmap`` comes out player-major and is transposed into place: that
+    stored copy keeps XLA from fusing the whole action into every reader of the field afterwards (a
+    single select over broadcast rows measured twice as slow per step for that reason)."""
     return jnp.stack([jnp.where(me == 0, mine, yours), jnp.where(me == 0, yours, mine)])
 
 
+def prefix_sum(x):
+    """Inclusive running sum along the last axis by log-step shifted adds (``jnp.cumsum`` lowers to a
+    reduce-window that XLA on CPU runs several times slower on these short rows)."""
+    n, d = x.shape[-1], 1
+    while d < n:
+        x = x + jnp.pad(x, [(0, 0)] * (x.ndim - 1) + [(d, 0)])[..., :n]
+        d *= 2
+    return x
+
+
 def excl_cumsum(x):
-    return jnp.cumsum(x) - x
+    return prefix_sum(x) - x
 
 
 def first_true(mask):
@@ -53,8 +90,8 @@ def count_cards(cards, n: int = 66):
 
     ``cards`` is materialised first, and the bins are summed one item at a time: XLA on CPU would
     otherwise fuse whatever computed ``cards`` into the one-hot reduction and recompute it for each of
-    the n bins, or materialise the whole [..., k, n] one-hot (either way several times slower)."""
-    cards = jax.lax.optimization_barrier(cards)
+    the n bins, or store the whole [..., k, n] one-hot (either way several times slower)."""
+    cards = materialize(cards)
     bins = jnp.arange(n)
     out = jnp.zeros(cards.shape[:-1] + (n,), I32)
     for k in range(cards.shape[-1]):

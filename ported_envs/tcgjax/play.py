@@ -15,6 +15,7 @@ import jax.numpy as jnp
 
 from ported_envs.tcgjax import prng, views
 from ported_envs.tcgjax.engine import Engine
+from ported_envs.tcgjax.ops import prefix_sum
 from ported_envs.tcgjax.state import FIELD_NAMES, OVER
 
 I32 = jnp.int32
@@ -27,7 +28,7 @@ def random_legal(mask, key):
     """The (key mod n_legal)-th legal action, in ascending order (0 when none is legal)."""
     n = jnp.sum(mask)
     k = (key % jnp.maximum(n, 1).astype(U32)).astype(I32)
-    rank = jnp.cumsum(mask) - 1
+    rank = prefix_sum(mask.astype(I32)) - 1
     return jnp.argmax(mask & (rank == k)).astype(I32)
 
 

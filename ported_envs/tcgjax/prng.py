@@ -48,5 +48,6 @@ def below(u, n):
 
 def until_tails(u):
     """Flip until tails over the coins ``u[0..31]``: (heads, draws consumed) (R-5.3)."""
-    h = jnp.sum(jnp.cumprod(heads(u[:UNTIL_TAILS_CAP]).astype(jnp.int32)))
+    tails = ~heads(u[:UNTIL_TAILS_CAP])
+    h = jnp.min(jnp.where(tails, jnp.arange(UNTIL_TAILS_CAP), UNTIL_TAILS_CAP))   # heads before the first tails
     return h, jnp.where(h < UNTIL_TAILS_CAP, h + 1, UNTIL_TAILS_CAP)

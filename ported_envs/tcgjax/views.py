@@ -1,11 +1,12 @@
 """What a player sees and may do: the exact legal mask (§9.4) and the 416-value observation (§9.5)."""
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
 
 from ported_envs.tcgjax import cards as C
 from ported_envs.tcgjax.engine import ITEM, POKEMON, S_PARA, S_SLEEP, SUPPORTER, TOOL, Engine
-from ported_envs.tcgjax.ops import count_cards, pick
+from ported_envs.tcgjax.ops import count_cards, materialize, pick
 from ported_envs.tcgjax.state import (CHOICE, DECK_SIZE, HAND_MAX, INFERNO_DANCE, MAIN, PROMOTE, SABRINA_SWITCH,
                                       SETUP, SLOTS, STRETCH_KICK, TELEPORT, WATER_SHURIKEN)
 
@@ -32,8 +33,7 @@ def legal_mask(E: Engine, s):
 
     # SETUP
     setup_play = basic & ((card[0] == 0) | (n_bench < 3))
-    setup = jnp.zeros(72, bool).at[0].set(card[0] != 0)
-    setup = setup.at[5:55].set((setup_play[:, None] & (jnp.arange(5) == 4)[None, :]).reshape(-1))
+    setup_end = card[0] != 0
 
     # MAIN
     active_status = mine("status")[0]
@@ -80,8 +80,6 @@ def legal_mask(E: Engine, s):
     arows = K.attack[card[0]]                              # [2, F]
     pays = jnp.all(energy0[None, :] >= K.cost[card[0]], axis=1) & (jnp.sum(energy0) >= K.a(arows, "cost_total"))
     attack = (jnp.arange(2) < K.c(rows[0], "n_attacks")) & ~stuck & pays & occ[0]
-    main = jnp.concatenate([jnp.ones(1, bool), attach, play.reshape(-1), ability, retreat[1:], attack,
-                            jnp.zeros(8, bool)])
 
     # CHOICE
     pk = s["pend_kind"][0]
@@ -89,10 +87,18 @@ def legal_mask(E: Engine, s):
     own = jnp.where((pk == PROMOTE) | (pk == SABRINA_SWITCH) | (pk == TELEPORT), own_b,
                     jnp.where(pk == INFERNO_DANCE, own_b & (K.c(rows, "ptype") == K.inferno_type), False))
     opp = jnp.where(pk == WATER_SHURIKEN, yocc, jnp.where(pk == STRETCH_KICK, yocc & bench, False))
-    choice = jnp.concatenate([jnp.zeros(64, bool), own, opp])
 
-    return jnp.where(phase == SETUP, setup, jnp.where(phase == MAIN, main,
-                                                      jnp.where(phase == CHOICE, choice, jnp.zeros(72, bool))))
+    # Each part is materialised before the 72 entries are assembled: otherwise XLA on CPU fuses the
+    # whole computation into the assembly and redoes it for every entry.
+    in_setup, in_main = phase == SETUP, phase == MAIN
+    parts = ((setup_end, setup_play, attach, play.reshape(-1), ability, retreat[1:],
+                         attack, own, opp, in_setup, in_main, phase == CHOICE))
+    setup_end, setup_play, attach, play, ability, retreat, attack, own, opp, in_setup, in_main, in_choice = parts
+    t4 = jnp.arange(5) == 4
+    return jnp.concatenate([
+        ((in_setup & setup_end) | in_main)[None], in_main & attach,
+        jnp.where(in_setup, (setup_play[:, None] & t4[None, :]).reshape(-1), in_main & play),
+        in_main & ability, in_main & retreat, in_main & attack, in_choice & own, in_choice & opp])
 
 
 def observe(E: Engine, s, me):

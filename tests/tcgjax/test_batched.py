@@ -66,3 +66,20 @@ def test_finished_games_stay_put_in_a_long_scan():
     longer = ad.replays([31337], [np.concatenate([traj.actions, np.zeros(300, np.int64)])], record_states=True)[0]
     assert longer.length == traj.length                   # the replay stops at the terminal step
     assert int(longer.states["phase"][-1]) == 3
+
+
+def test_an_over_state_is_a_fixed_point_of_step_for_every_action():
+    """Finished games stay put inside a batch because no action changes an OVER state (each action
+    kind is gated by its phase), not because of a select after the step."""
+    import jax
+    ad = TcgJax("A-Fire", "B-Water")
+    traj = ad.rollouts([7], Policy("random", None), 2048, record_states=True)[0]
+    over = {k: v[-1] for k, v in traj.states.items()}
+    assert int(over["phase"]) == 3
+    from ported_envs.tcgjax.state import from_numpy, to_numpy
+    st = from_numpy(over)
+    step = jax.jit(jax.vmap(ad.env.E.step, in_axes=(None, 0)))
+    nxt, reward = step(st, np.arange(-1, 73, dtype=np.int32))
+    for k, v in over.items():
+        assert (np.asarray(nxt[k]) == v).all(), k
+    assert not np.asarray(reward).any()
