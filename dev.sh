@@ -22,6 +22,13 @@ setup() {
     .venv/bin/python -m pip install -q --no-deps -e .
     echo "$want" > "$stamp"
   fi
+  # The report is tested in a real browser: Debian's Chromium, installed where missing.
+  if ! command -v chromium >/dev/null 2>&1; then
+    echo "== installing Debian's chromium (for the report's browser test)" >&2
+    if [ "$(id -u)" = 0 ]; then apt-get install -y -q chromium >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }
+    else sudo apt-get install -y -q chromium >/dev/null || echo "warning: install chromium (apt-get install chromium) for tests/core/test_report_browser.py" >&2
+    fi
+  fi
   # Each component builds itself (idempotent, skips work already done).
   for script in reference_envs/*/setup.sh ported_envs/*/setup.sh rust/setup.sh; do
     [ -f "$script" ] || continue
