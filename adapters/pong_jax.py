@@ -20,12 +20,6 @@ import numpy as np
 from equiv import Adapter, Step, Trajectory
 
 _PORT_DIR = Path(__file__).resolve().parent.parent / "ported_envs" / "pong_jax"
-_DTYPES = {"paddle_yl": np.float32, "paddle_yr": np.float32, "ball_x": np.float32,
-           "ball_y": np.float32, "ball_vx": np.float32, "ball_vy": np.float32,
-           "score_l": np.uint32, "score_r": np.uint32, "paddle_dir": np.float32,
-           "tick": np.int32, "n_bounces": np.int32, "win": np.int32,
-           "obs": np.float32, "rng": np.uint32}
-_SHAPES = {"obs": (8,), "rng": (31,)}
 ROLLOUT_CHUNK = 1024  # steps per scan call when playing until every episode has ended
 _CACHE: dict = {}  # compiled functions, shared by every adapter of the same rules module
 
@@ -84,15 +78,24 @@ class PongJax(Adapter):
         return {k: np.asarray(getattr(self._state, k)) for k in self._port.FIELDS}
 
     def set_state(self, state) -> None:
-        if set(state) != set(_DTYPES):
-            raise ValueError(f"Pong state needs exactly the fields {sorted(_DTYPES)}; got {sorted(state)}")
+        # The port's own state (a reset one) gives each field's dtype and shape; the suite's schema
+        # is the contract, and tests/pong/test_contract.py checks that the two agree.
+        template = self._template()
+        if set(state) != set(template):
+            raise ValueError(f"Pong state needs exactly the fields {sorted(template)}; got {sorted(state)}")
         fields = {}
-        for k, t in _DTYPES.items():
-            v = np.asarray(state[k]).astype(t)
-            if v.shape != _SHAPES.get(k, ()):
-                raise ValueError(f"Pong state field {k!r} must have shape {_SHAPES.get(k, ())}, got {v.shape}")
+        for k, like in template.items():
+            v = np.asarray(state[k]).astype(like.dtype)
+            if v.shape != like.shape:
+                raise ValueError(f"Pong state field {k!r} must have shape {like.shape}, got {v.shape}")
             fields[k] = v
         self._state = self._port.PongState(**fields)
+
+    def _template(self) -> dict:
+        if not hasattr(self, "_fields_like"):
+            start = self._reset(np.uint32(0), self.params)
+            self._fields_like = {k: np.asarray(getattr(start, k)) for k in self._port.FIELDS}
+        return self._fields_like
 
     def provenance(self) -> dict:
         digest = hashlib.sha256()

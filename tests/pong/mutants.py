@@ -36,10 +36,10 @@ MUTATIONS = {
     "paddle_on_screen": ("paddles clipped fully on screen instead of half off it",
                          [("yl = _clip(c[\"yl\"] + chase, p.min_paddle_y, p.max_paddle_y)",
                            "yl = _clip(c[\"yl\"] + chase, F32(0), p.height - p.paddle_height)")]),
-    "slow_opponent": ("the opponent's paddle chases at half the paddle speed",
+    "slow_opponent": ("the opponent's paddle chases at a quarter of the paddle speed",
                       [("chase = _clip(c[\"by\"] - (c[\"yl\"] + p.half_paddle_height), -p.paddle_speed, p.paddle_speed)",
-                        "chase = _clip(c[\"by\"] - (c[\"yl\"] + p.half_paddle_height), -p.paddle_speed / 2, "
-                        "p.paddle_speed / 2)")]),
+                        "chase = _clip(c[\"by\"] - (c[\"yl\"] + p.half_paddle_height), -p.paddle_speed / 4, "
+                        "p.paddle_speed / 4)")]),
 }
 
 
