@@ -91,6 +91,9 @@ class Adapter(abc.ABC):
     deterministic_step: ClassVar[bool] = False
     role: ClassVar[str] = "ported"  # what it is meant as: "reference" or "ported" (informational)
     requires: ClassVar[tuple] = ()  # importable modules it needs, checked by `missing()`
+    # Policies (by name) that ``rollouts`` runs natively (in JAX, in C...); any other policy
+    # goes through the plain Python loop. Shown by ``equiv list`` and in the report.
+    native_policies: ClassVar[tuple] = ()
 
     @classmethod
     def missing(cls) -> str | None:
@@ -143,7 +146,20 @@ class Adapter(abc.ABC):
         """``{"name", "version", "hash", ...}``: what pins this side's behaviour
         (lock file, ROM, model file, numerics flags), for the report."""
 
-    # --- optional -------------------------------------------------------
+    # --- optional capabilities, with their defaults -----------------------------
+    @classmethod
+    def throughput(cls, config: dict, batch: int, seconds: float) -> dict:
+        """Its own speed: ``{"steps_per_s": float, "compile_s": float | None, ...}`` for ``batch``
+        environments stepped together with random actions for about ``seconds``. A family's
+        benchmark calls it on the classes it is given; the default says it is not measured."""
+        raise NotImplementedError(f"{cls.__name__} does not measure its own throughput "
+                                  f"(equiv.Adapter.throughput)")
+
+    def draw_tape(self, start, actions) -> list | None:
+        """The random draws (bounds and values, in order) made while playing ``actions`` from
+        ``start`` (a seed or a state), for a suite's ``explain``; None: it does not record them."""
+        return None
+
     def legal_actions(self) -> np.ndarray | None:
         """Boolean mask of legal actions (shape (n,) or (players, n)); None if every action is legal."""
         return None
