@@ -11,20 +11,20 @@ terminated (always False), truncated.
 
 Dynamics are chaotic (a difference grows about tenfold every 15-20 physics steps, C against
 itself one ulp away included), so whole episodes cannot be compared point by point: L2
-traces and L3 lockstep are teacher-forced (``sync_every`` = 10 env steps: the port is reset
-to the reference's state every 10 steps and each 10-step segment is compared), with the
-free-running error growth measured beside the reference's own.
+traces and L3 lockstep are teacher-forced (``sync_every`` = 5 env steps, 25 MuJoCo steps:
+the port is reset to the reference's state every 5 steps and each 5-step segment is
+compared), with the free-running error growth measured beside the reference's own.
 
 Tolerances are measured, not guessed (suites/halfcheetah/calibrate.py, figures in its
 docstring): for each field, 10x the larger of (MuJoCo C against itself one ulp away) and
-(MJX float64 against C), over one env step (L1) and over a 10-step segment (L2, L3). The
+(MJX float64 against C), over one env step (L1) and over a 5-step segment (L2, L3). The
 float64 port sits at or below both. Variants: ``f64`` (the port and MJX in float64) and
 ``f32`` (in float32; MuJoCo C is float64 either way). The tolerances are float64's: the
 ``f32`` variant runs the per-side checks and the statistics, and its transitions are
 judged by the ledger's ``float32`` entry, bounded by MJX-f32's own measured deviation from C.
 
-Metrics (L3 statistics), per 1,000-step episode, margins = half a standard deviation of
-the C reference's metric (64 episodes per policy; figures in the calibration): return,
+Metrics (L3 statistics), per 1,000-step episode, margins = 0.75 standard deviations of
+the C reference's metric (256 episodes per policy; figures in the calibration): return,
 mean x velocity, torso height (mean rootz), torso angle (mean |pitch|), and the fraction
 of steps each foot touches the floor.
 """
@@ -37,7 +37,7 @@ from suites.halfcheetah import metrics as mt
 from suites.halfcheetah import properties
 from suites.halfcheetah.policies import POLICIES
 
-SYNC_EVERY = 10
+SYNC_EVERY = 5
 
 VARIANTS = {
     "f64": {"precision": "float64"},
@@ -46,20 +46,23 @@ VARIANTS = {
 
 
 def _field(name, shape, l1, sync, doc, dtype="float64"):
-    """A float field with its calibrated one-step (L1) and 10-step (L2/L3) absolute tolerances."""
+    """A float field with its calibrated one-step (L1) and 5-step (L2/L3) absolute tolerances."""
     return Field(name, dtype, shape, close(atol=l1), doc, cast=True,
                  tolerances={"L2": close(atol=sync), "L3": close(atol=sync)})
 
 
-# 10x max(C vs C one ulp away, MJX-f64 vs C) over 400 states (calibrate.py, figures in its docstring)
-TOL = {  # field: (one env step: L1, a 10-step teacher-forced segment: L2/L3)
-    "qpos": (7e-12, 4.9e-11),
-    "qvel": (3.9e-10, 1.4e-9),
-    "qacc_warmstart": (4.6e-8, 1.1e-6),
-    "ctrl": (0.0, 0.0),
+# 10x max(C vs C one ulp away, MJX-f64 vs C) over 1,000 states (calibrate.py, figures in its
+# docstring); a 5-step segment is allowed at least what one step is.
+TOL = {  # field: (one env step: L1, a 5-step teacher-forced segment: L2/L3)
+    "qpos": (8.1e-12, 2.7e-11),
+    "qvel": (5.9e-10, 5.9e-10),
+    "qacc_warmstart": (7.8e-8, 8.7e-8),
+    # ctrl is the action as given: exact, but XLA on CPU flushes subnormal floats to zero
+    # (FTZ/DAZ, no switch in jax 0.10), so a subnormal action reads back as 0 on the JAX side
+    "ctrl": (1.2e-38, 1.2e-38),
     "time": (1.8e-14, 1.8e-14),
-    "obs": (3.9e-10, 1.4e-9),
-    "reward": (3.6e-12, 1.4e-10),
+    "obs": (5.9e-10, 5.9e-10),
+    "reward": (7.2e-12, 3.1e-11),
 }
 
 STATE = Schema([
@@ -81,14 +84,15 @@ OUTPUTS = Schema([
 PROPERTIES = [Property(name, properties.cases(name), doc, variants=("f64",))
               for name, doc in properties.DOCS.items()]
 
-# Margins: half a standard deviation of the C reference's metric, 64 episodes per policy
-# (calibrate.py). The gait is open loop, so its episodes differ only by the reset noise and
-# its spreads are small: a half-sd shift there is a small but real change of the dynamics.
+# Margins: 0.75 standard deviations of the C reference's metric over 256 episodes per policy
+# (calibrate.py): TOST then needs ~44 episodes per side for 80 % power after Holm over the 12
+# metrics. The spreads include the rare episodes where the cheetah tumbles (heavy tails: 64
+# episodes gave the gait's torso angle an sd of 0.0009, 256 give 0.255).
 MARGINS = {
-    "random": {"return": 36.6, "x_velocity": 0.0366, "torso_height": 0.0604, "torso_angle": 0.419,
-               "back_foot_contact": 0.0344, "front_foot_contact": 0.0539},
-    "gait": {"return": 24.9, "x_velocity": 0.025, "torso_height": 0.00091, "torso_angle": 0.00046,
-             "back_foot_contact": 0.0042, "front_foot_contact": 0.002},
+    "random": {"return": 57.5, "x_velocity": 0.0576, "torso_height": 0.097, "torso_angle": 0.665,
+               "back_foot_contact": 0.055, "front_foot_contact": 0.0857},
+    "gait": {"return": 68.2, "x_velocity": 0.0683, "torso_height": 0.0239, "torso_angle": 0.191,
+             "back_foot_contact": 0.0155, "front_foot_contact": 0.0281},
 }
 _EXTRACT = {"return": (mt.episode_return, False, "sum of rewards"),
             "x_velocity": (mt.mean_x_velocity, True, "mean forward speed, m/s"),
@@ -96,12 +100,12 @@ _EXTRACT = {"return": (mt.episode_return, False, "sum of rewards"),
             "torso_angle": (mt.torso_angle, False, "mean |pitch|, rad"),
             "back_foot_contact": (mt.back_foot_contact, True, "fraction of steps the back foot touches"),
             "front_foot_contact": (mt.front_foot_contact, True, "fraction of steps the front foot touches")}
-METRICS = [Metric(name, fn, MARGINS[policy][name], doc=f"{doc}; margin 0.5 sd of the C reference",
+METRICS = [Metric(name, fn, MARGINS[policy][name], doc=f"{doc}; margin 0.75 sd of the C reference",
                   policies=(policy,), needs_states=states)
            for policy in MARGINS for name, (fn, states, doc) in _EXTRACT.items()]
 
 TIERS = {
-    "quick": Tier(l1_examples=25, lockstep_episodes=4, stat_episodes=100, max_steps=1000, variants=("f64",)),
+    "quick": Tier(l1_examples=25, lockstep_episodes=2, stat_episodes=64, max_steps=1000, variants=("f64",)),
     "standard": Tier(l1_examples=200, lockstep_episodes=100, stat_episodes=300, max_steps=1000,
                      variants=("f64", "f32")),
     "deep": Tier(l1_examples=1000, lockstep_episodes=400, stat_episodes=600, max_steps=1000,
