@@ -61,12 +61,17 @@ def lockstep(pair, variant: str, policy_name: str) -> ItemResult:
     seeds = pair.episode_seeds(n)
     spec_id = item_id("L3", f"lockstep[{policy_name}]", variant)
     tally, growth = Tally(), Growth()
+    suite = pair.suite
+    # The reference's start state: the port's start when resets differ, and the state before the
+    # first step for thresholds, coverage and segments. An aligned exact pair needs none of it.
+    need_starts = not pair.sync.aligned or suite.thresholds or suite.coverage or suite.sync_every
     for lo in range(0, n, LOCKSTEP_CHUNK):
         chunk = seeds[lo:lo + LOCKSTEP_CHUNK]
         start_states = []
-        for seed in chunk:  # the reference's start: the port's start when resets differ
-            ref.reset(seed)
-            start_states.append(ref.state())
+        for seed in chunk:
+            if need_starts:
+                ref.reset(seed)
+            start_states.append(ref.state() if need_starts else None)
         r_trajs = _whole(ref.rollouts(chunk, policy, pair.tier.max_steps, record_states=True), ref)
         for traj, start in zip(r_trajs, start_states):
             pair.count_coverage(variant, "L3", traj, start)
