@@ -5,12 +5,22 @@ Every adapter and suite, ours included, is found through an entry-point group
 ``family = "module:SUITE"``), so a user's own port is checked exactly like a
 bundled one. ``register_adapter`` / ``register_suite`` add entries at run time
 (a conftest.py can call them).
+
+A project can also register its own pairs without being installed: the nearest
+``pyproject.toml`` above the working directory with a ``[tool.equiv.adapters]`` or
+``[tool.equiv.suites]`` table is read, and its folder put on ``sys.path`` (as pytest's
+``pythonpath`` setting does). This repository's bundled pairs are registered that way, so
+installing the framework puts only ``equiv`` into site-packages.
 """
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
+import os
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 from importlib.metadata import entry_points
 
 from equiv._errors import ConfigError
@@ -32,8 +42,39 @@ def register_suite(family: str, target: str) -> None:
     _extra_suites[family] = target
 
 
+_PROJECT_KEYS = {ADAPTER_GROUP: "adapters", SUITE_GROUP: "suites"}
+
+
+@functools.lru_cache(maxsize=None)
+def _project(start: str) -> tuple[str | None, dict]:
+    """(folder, [tool.equiv] table) of the nearest pyproject.toml declaring equiv pairs."""
+    import tomllib
+    here = Path(start).resolve()
+    for folder in (here, *here.parents):
+        path = folder / "pyproject.toml"
+        if not path.is_file():
+            continue
+        try:
+            table = tomllib.loads(path.read_text()).get("tool", {}).get("equiv", {})
+        except (OSError, tomllib.TOMLDecodeError) as e:
+            raise ConfigError(f"{path} cannot be read ({e}); fix it, or run from another folder") from None
+        if "adapters" in table or "suites" in table:
+            return str(folder), table
+    return None, {}
+
+
+def project_table(group: str) -> dict[str, str]:
+    """The working directory's project's own registrations for ``group`` (its folder on sys.path)."""
+    folder, table = _project(os.getcwd())
+    entries = table.get(_PROJECT_KEYS[group], {})
+    if entries and folder not in sys.path:
+        sys.path.insert(0, folder)
+    return {str(k): str(v) for k, v in entries.items()}
+
+
 def _table(group: str, extra: dict) -> dict[str, str]:
     table = {ep.name: ep.value for ep in entry_points(group=group)}
+    table.update(project_table(group))
     table.update(extra)
     return table
 
