@@ -1690,7 +1690,10 @@ impl GameBoy {
             self.lazy_pass(target);
             return;
         }
+        // `others`: the timer's and serial port's next event (for the batch target); `due`: when to
+        // catch them up (at once after a register write, every pass while TIMA reloads)
         let mut others = self.others_deadline();
+        let mut due = if self.timer_dirty || self.serial_dirty { 0 } else { self.others_due(others) };
         loop {
             let now = self.now();
             let far = if others == u64::MAX { MAX_CYCLES } else { others.wrapping_sub(now) as i64 };
@@ -1701,7 +1704,7 @@ impl GameBoy {
                 .max(4);
             self.cycles += target;
             let now = self.now();
-            if now >= others || self.timer_dirty || self.serial_dirty || self.timer.tima_reload_state != 0 {
+            if now >= due {
                 if self.serial.tick(now) {
                     self.if_reg |= INTR_SERIAL;
                 }
@@ -1711,6 +1714,7 @@ impl GameBoy {
                 self.timer_dirty = false;
                 self.serial_dirty = false;
                 others = self.others_deadline();
+                due = self.others_due(others);
             }
             let f = self.lcd.tick(now);
             self.if_reg |= f;
@@ -1726,6 +1730,17 @@ impl GameBoy {
     fn others_deadline(&self) -> u64 {
         Self::deadline(self.timer.last_cycles, self.timer.cycles_to_interrupt)
             .min(Self::deadline(self.serial.last_cycles, self.serial.cycles_to_interrupt))
+    }
+
+    /// When to catch the timer and serial port up next: at their event, or at every pass while
+    /// TIMA reloads (as the lazy pass does).
+    #[inline(always)]
+    fn others_due(&self, deadline: u64) -> u64 {
+        if self.timer.tima_reload_state != 0 {
+            0
+        } else {
+            deadline
+        }
     }
 
     /// Catch the timer up to `when` (never backwards).
@@ -1792,6 +1807,22 @@ impl GameBoy {
             self.lazy_pass(target);
         }
         self.catch_up();
+        self.check_illegal()?;
+        self.frame_count += 1;
+        Ok(())
+    }
+
+    /// The same frame as `run_frame`, with every coordinator pass in full (every component
+    /// caught up, no halted fast-forward): the timing model as the reference runs it, which
+    /// `run_frame`'s shortcuts must reproduce exactly (tests compare the two).
+    pub fn run_frame_full_passes(&mut self, render: bool) -> Result<(), String> {
+        self.check_illegal()?;
+        self.lcd.frame_done = false;
+        self.lcd.disable_renderer = !render;
+        while !self.lcd.frame_done && self.illegal.is_none() {
+            let target = self.batch_target();
+            self.coordinator_pass(target);
+        }
         self.check_illegal()?;
         self.frame_count += 1;
         Ok(())

@@ -38,44 +38,38 @@ pub struct Stat {
 }
 
 impl Stat {
-    #[inline]
+    #[inline(always)]
     pub fn set(&mut self, value: u8) -> u8 {
-        self.value &= 0b1000_0111;
-        self.value |= value & 0b0111_1000;
+        self.value = (self.value & 0b1000_0111) | (value & 0b0111_1000);
         self.update_irq_line()
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn update_lyc(&mut self, lyc: u8, ly: u8) -> u8 {
-        if lyc == ly {
-            self.value |= 0b100;
-        } else {
-            self.value &= 0b1111_1011;
-        }
+        self.value = (self.value & 0b1111_1011) | (((lyc == ly) as u8) << 2);
         self.update_irq_line()
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn set_mode(&mut self, mode: u8) -> u8 {
         if self.mode == mode {
             return 0;
         }
         self.mode = mode;
-        self.value &= 0b1111_1100;
-        self.value |= mode;
+        self.value = (self.value & 0b1111_1100) | mode;
         self.update_irq_line()
     }
 
-    #[inline]
+    /// The STAT interrupt line from the enabled sources; its rising edge raises INTR_LCDC.
+    #[inline(always)]
     pub fn update_irq_line(&mut self) -> u8 {
         // STAT bit 3, 4 or 5 enables the mode 0, 1 or 2 source; mode 3 has none
         const MODE_SOURCE: [u8; 4] = [0x08, 0x10, 0x20, 0x00];
-        let mode_irq = self.value & MODE_SOURCE[(self.mode & 3) as usize] != 0;
-        let lyc_irq = self.value & 0x44 == 0x44;
-        let line = mode_irq || lyc_irq;
-        let interrupt = if line && !self.irq_line { INTR_LCDC } else { 0 };
+        let v = self.value;
+        let line = (v & MODE_SOURCE[(self.mode & 3) as usize] != 0) | (v & 0x44 == 0x44);
+        let rising = line & !self.irq_line;
         self.irq_line = line;
-        interrupt
+        (rising as u8) * INTR_LCDC
     }
 }
 
@@ -300,6 +294,7 @@ impl Lcd {
     }
 
     /// The mode change (or line, or frame) due at `clock_target`; returns the flags raised.
+    #[inline(always)]
     fn transition(&mut self) -> u8 {
         let mut intr = 0u8;
         let enabled = self.lcd_enable();
@@ -460,6 +455,7 @@ impl Lcd {
         }
     }
 
+    #[inline(never)]
     fn scanline(&mut self, y: usize) {
         let bx = self.scx as i32;
         let by = self.scy as usize;
@@ -498,6 +494,7 @@ impl Lcd {
         }
     }
 
+    #[inline(never)]
     fn scanline_sprites(&mut self, ly: usize) {
         if self.lcdc & 0x02 == 0 {
             return;
@@ -554,6 +551,7 @@ impl Lcd {
         }
     }
 
+    #[inline(never)]
     pub fn blank_screen(&mut self) {
         let c = self.color(self.bgp, 0);
         self.screen.iter_mut().for_each(|p| *p = c);

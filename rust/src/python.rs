@@ -115,6 +115,13 @@ impl Emulator {
         py.allow_threads(move || gb.run_frame(render)).map_err(err)
     }
 
+    /// Test-only: `run_frame` with every coordinator pass in full (no lazy catch-up, no halted
+    /// fast-forward), the definition `run_frame` must match byte for byte.
+    #[pyo3(signature = (render=true))]
+    fn run_frame_full_passes(&mut self, render: bool) -> PyResult<()> {
+        self.gb.run_frame_full_passes(render).map_err(err)
+    }
+
     /// Run `n` frames; with `render`, only the last one is drawn (like `tick(n, render)`).
     #[pyo3(signature = (n, render=true))]
     fn run_frames(&mut self, py: Python<'_>, n: u64, render: bool) -> PyResult<()> {
@@ -525,11 +532,21 @@ impl VecEmulator {
         let gbs = &mut self.gbs;
         let pool = &self.pool;
         let result: Result<(), String> = py.allow_threads(move || {
+            let step = |(gb, &m): (&mut GameBoy, &u8)| {
+                gb.set_buttons(m);
+                gb.run_frames(frames, render)
+            };
+            if gbs.len() == 1 {
+                // one emulator: no hand-off to the pool (it costs more than a short frame)
+                return step((&mut gbs[0], &masks[0]));
+            }
             let mut work = move || {
-                gbs.par_iter_mut().zip(masks.par_iter()).try_for_each(|(gb, &m)| {
-                    gb.set_buttons(m);
-                    gb.run_frames(frames, render)
-                })
+                // one contiguous share per thread, not one task per emulator
+                let threads = rayon::current_num_threads().max(1);
+                let share = gbs.len().div_ceil(threads);
+                gbs.par_chunks_mut(share)
+                    .zip(masks.par_chunks(share))
+                    .try_for_each(|(gbs, masks)| gbs.iter_mut().zip(masks.iter()).try_for_each(step))
             };
             match pool {
                 Some(p) => p.install(work),

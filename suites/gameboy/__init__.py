@@ -22,8 +22,8 @@ import numpy as np
 from equiv import EXACT, Coverage, Discrete, Field, Metric, Policy, Property, Schema, Suite, Tier
 from suites.gameboy import coverage
 from reference_envs.gameboy.state import FIELDS
-from suites.gameboy.cases import (KEY_BLOCKS, alu8_edges, cpu_cases, enumerated, key_block, misc_edges,
-                                  opcode_blocks, opcode_targets, play_cases)
+from suites.gameboy.cases import (KEY_BLOCKS, alu8_edges, cpu_cases, enumerated, interrupt_edges, key_block,
+                                  misc_edges, opcode_blocks, opcode_targets, play_cases, timer_edges)
 
 STATE = Schema(Field(name, dtype, shape, EXACT, doc) for name, dtype, shape, doc in FIELDS)
 
@@ -119,6 +119,12 @@ CPU_PROPERTIES = [
     Property("edges_misc", enumerated("edges_misc", misc_edges), variants=CPU,
              doc="DAA's correction bounds, ADD SP,e / LD HL,SP+e carries and signed offsets, ADD HL,rr "
                  "12/16-bit carries, rotations of $80/$01"),
+    Property("edges_timer", enumerated("edges_timer", timer_edges), variants=CPU,
+             doc="TIMA overflowing inside or just after an instruction at every clock select, the reload "
+                 "cycles (TIMA/TMA reads and writes), DIV and TAC writes on a falling counter edge"),
+    Property("edges_interrupts", enumerated("edges_interrupts", interrupt_edges), variants=CPU,
+             doc="EI's delay running out with an interrupt pending, RETI and IF/IE writes with IME on, "
+                 "HALT with IME off and an interrupt pending, dispatches whose pushes land on IE"),
     *[Property(f"decisions[{k}]", enumerated(f"decisions[{k}]", lambda k=k: key_block(k)), variants=CPU,
                doc=f"block {k} of every opcode x decision key (coverage.py), inputs near another outcome")
       for k in range(KEY_BLOCKS)],

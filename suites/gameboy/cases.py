@@ -260,6 +260,8 @@ def _special_case(reference, target: Target, rng) -> Case:
 
 def make_case(reference, target: Target, seed) -> Case:
     rng = np.random.default_rng(seed)
+    if target.special and target.special.startswith(("timer:", "irq:")):
+        return _edge_case(reference, target, rng)
     if target.special:
         return _special_case(reference, target, rng)
     return _instruction_case(reference, target, rng)
@@ -417,6 +419,139 @@ def misc_edges() -> list[Target]:
             Target(cb["sra"][7], None, "value 80"), Target(cb["srl"][0], None, "value 01"),
             Target(cb["swap"][1], None, "value 00")]
     return out
+
+
+# --- timer and interrupt edges ---------------------------------------------------------------
+TIMER_PERIOD = (1024, 16, 64, 256)  # TAC clock select -> cycles per TIMA increment
+LDH_A = {"NOP": [0x00], "read TIMA": [0xF0, 0x05], "write TIMA": [0xE0, 0x05], "write TMA": [0xE0, 0x06],
+         "write DIV": [0xE0, 0x04], "write TAC": [0xE0, 0x07], "write IF": [0xE0, 0x0F],
+         "write IE": [0xE0, 0xFF], "EI": [0xFB], "DI": [0xF3], "RETI": [0xD9], "HALT": [0x76],
+         "LD A,B": [0x78]}
+
+
+def _timer_cti(div_counter: int, tima: int, tac: int, reload: int, counter: int) -> int:
+    """Cycles to the next TIMA overflow as the reference's timer keeps them after a catch-up."""
+    if not tac & 4:
+        return 1 << 31
+    period = TIMER_PERIOD[tac & 3]
+    cti = ((div_counter & ~(period - 1)) + period) - div_counter + (0xFF - tima) * period
+    return min(cti, counter) if reload == 1 else cti
+
+
+def timer_edges() -> list[Target]:
+    """TIMA overflowing inside the instruction or just after it, at every clock select; the
+    reload cycles (TIMA reads 0, TIMA writes ignored, TMA written through); DIV and TAC writes
+    on and off a falling edge of the selected counter bit."""
+    out = []
+    for sel in range(4):
+        for k in (1, 4, 5):  # the overflowing increment k cycles after the instruction starts
+            out.append(Target(None, special=f"timer:overflow in {k}:{sel}:NOP"))
+    for reload, counters in ((1, (1, 4)), (2, (1, 4))):
+        for c in counters:
+            for op in ("read TIMA", "write TIMA", "write TMA"):
+                out.append(Target(None, special=f"timer:reload {reload} counter {c}:{c % 4}:{op}"))
+    for sel in range(4):
+        out.append(Target(None, special=f"timer:bit set:{sel}:write DIV"))
+    out.append(Target(None, special="timer:bit clear:1:write DIV"))
+    for sel, a, label in ((1, 0x00, "off"), (1, 0x04 | 0, "select 0"), (2, 0x05, "select 1"), (0, 0x07, "select 3")):
+        out.append(Target(None, special=f"timer:bit set, TAC {label} {a:02X}:{sel}:write TAC"))
+    return out
+
+
+def interrupt_edges() -> list[Target]:
+    """EI's delay running out with an interrupt pending (after NOP, DI, HALT, RETI, EI), RETI and
+    IF/IE writes with IME on, HALT with IME off and a pending interrupt, and dispatches whose
+    pushes land on IE (SP = 0000 or 0001)."""
+    out = []
+    for delay in (1, 2):
+        for pending in (True, False):
+            for op in ("NOP", "DI", "HALT", "RETI", "EI"):
+                if pending or op in ("NOP", "HALT"):
+                    out.append(Target(None, special=f"irq:ime_delay {delay}, {'pending' if pending else 'idle'}:{op}"))
+    for op in ("RETI", "write IF", "write IE", "HALT"):
+        out.append(Target(None, special=f"irq:IME on, quiet:{op}"))
+    out.append(Target(None, special="irq:IME off, pending:HALT"))
+    for sp in (0x0000, 0x0001, 0x0002):
+        out.append(Target(None, special=f"irq:dispatch, SP={sp:04X}:NOP"))
+    return out
+
+
+def _edge_case(reference, target: Target, rng) -> Case:
+    """A timer or interrupt edge: a machine set up at the edge, then one instruction."""
+    warmup = WARMUPS[int(rng.integers(len(WARMUPS)))]
+    s = _base(reference, warmup)
+    for r in "bcdehl":
+        s[r] = np.uint8(rng.integers(256))
+    s["f"] = np.uint8(rng.integers(16) << 4)
+    _quiet_interrupts(s, rng)
+    pc = int(rng.integers(0xC000, 0xDFF0))
+    s["pc"] = np.uint16(pc)
+    sp = _away_from(rng, pc, 6)
+    s["sp"] = np.uint16(sp)
+    for k in range(-2, 2):
+        _poke(s, sp + k, int(rng.integers(256)))
+    parts = target.special.split(":")  # timer:<edge>:<clock select>:<op>, irq:<edge>:<op>
+    kind, edge, op = parts[0], parts[1], parts[-1]
+    a = int(rng.integers(256))
+    if kind == "timer":
+        sel = int(parts[2])
+        period = TIMER_PERIOD[sel]
+        tac = 4 | sel
+        tima, reload, counter = int(rng.integers(256)), 0, 0
+        base = int(rng.integers(0, 0x10000 // period)) * period
+        dc = (base + int(rng.integers(period))) & 0xFFFF
+        if edge.startswith("overflow in"):
+            k = int(edge.split()[-1])
+            tima, dc = 0xFF, (base + period - k) & 0xFFFF
+        elif edge.startswith("reload"):
+            reload, counter = int(edge.split()[1]), int(edge.split()[-1])
+            tima = int(s["tma"]) if reload == 2 else 0
+        elif edge.startswith("bit set"):
+            dc = (base + period // 2 + int(rng.integers(period // 2))) & 0xFFFF  # selected bit set
+            if "TAC" in edge:
+                a = int(edge.split()[-1], 16)
+        elif edge.startswith("bit clear"):
+            dc = (base + int(rng.integers(period // 2))) & 0xFFFF
+        s["tma"] = np.uint8(rng.integers(256))
+        if reload == 2:
+            tima = int(s["tma"])
+        s["tac"], s["tima"], s["div_counter"] = np.uint8(tac), np.uint8(tima), np.uint16(dc)
+        s["div"] = np.uint8(dc >> 8)
+        s["tima_reload_state"], s["tima_counter"] = np.uint8(reload), np.uint16(counter)
+        s["timer_last_cycles"] = np.uint64(int(s["cycles"]))
+        s["timer_cycles_to_interrupt"] = np.uint64(_timer_cti(dc, tima, tac, reload, counter))
+    else:
+        if edge.startswith("ime_delay"):
+            delay = int(edge.split()[1].rstrip(","))
+            ie = int(rng.integers(1, 32))
+            pending = edge.endswith("pending")
+            s["ime"], s["ime_delay"], s["ie"] = np.uint8(0), np.uint8(delay), np.uint8(ie)
+            s["if_"] = np.uint8((ie & int(rng.integers(1, 32)) or ie) if pending else int(rng.integers(32)) & ~ie)
+        elif edge == "IME on, quiet":
+            ie = int(rng.integers(1, 32))
+            s["ime"], s["ie"], s["if_"] = np.uint8(1), np.uint8(ie), np.uint8(int(rng.integers(32)) & ~ie)
+            if op == "write IF":
+                a = ie & int(rng.integers(1, 32)) or ie  # raises an enabled interrupt
+            elif op == "write IE":
+                s["if_"] = np.uint8(int(rng.integers(1, 32)))
+                a = int(s["if_"])
+            elif op == "RETI":
+                s["if_"] = np.uint8(ie)
+                s["ime"] = np.uint8(0)
+        elif edge == "IME off, pending":
+            ie = int(rng.integers(1, 32))
+            s["ime"], s["ie"], s["if_"] = np.uint8(0), np.uint8(ie), np.uint8(ie)
+        elif edge.startswith("dispatch"):
+            sp = int(edge.split("=")[1], 16)
+            s["sp"] = np.uint16(sp)
+            ie = int(rng.integers(1, 32))
+            s["ime"], s["ie"], s["if_"] = np.uint8(1), np.uint8(ie), np.uint8(ie & int(rng.integers(1, 32)) or ie)
+    s["a"] = np.uint8(a)
+    code = LDH_A[op] + [int(rng.integers(256)) for _ in range(2)]
+    for k, byte in enumerate(code[:3]):
+        _poke(s, pc + k, byte)
+    return Case(s, 0, note=f"{target.special}: {' '.join(f'{b:02X}' for b in LDH_A[op])} at PC={pc:04X} "
+                           f"A={a:02X}, {warmup} instructions after power-on")
 
 
 # --- random machine states --------------------------------------------------------------------
