@@ -219,12 +219,14 @@ class HalfCheetahJax(Adapter):
 
     # --- benchmark hook (suites/halfcheetah/bench.py) ------------------------------------------
     @classmethod
-    def throughput(cls, batch: int, seconds: float, precision: str = "float32", steps: int = 64) -> dict:
+    def throughput(cls, batch: int, seconds: float, precision: str = "float32", steps: int | None = None) -> dict:
         """Env steps/s of ``batch`` envs under ``jit(vmap)`` + ``lax.scan`` over ``steps`` env
-        steps per call, uniform random actions drawn inside the scan; compile time apart."""
+        steps per call (default: 64, fewer for big batches), uniform random actions drawn inside
+        the scan; compile time apart."""
         import time
 
         import jax
+        steps = steps or max(2, min(64, 16384 // batch))
         x64 = PRECISIONS[precision]
         with jax.enable_x64(x64):
             params, fns = _compiled(cls, x64, np.dtype(precision))

@@ -5,8 +5,6 @@ computes MuJoCo's intermediates; the port's :func:`physics.forward` computes its
 same state. Float64 must agree far below the suite's tolerances (the brief: <= 1e-9 over one
 env step); float32 within MJX-f32's own measured deviation from C (calibrate.py).
 """
-import os
-
 import numpy as np
 import pytest
 
@@ -62,7 +60,7 @@ def test_kinematics_mass_bias_passive(cases, mj, forward64):
         d = _mj_state(mj, state, action)
         f = _port(forward64, state, action)
         qM = np.zeros((9, 9))
-        mujoco.mj_fullM(mj[0], qM, d.qM if hasattr(d, "qM") else d.M)
+        mujoco.mj_fullM(mj[0], d, qM)
         checks = {"xpos": (f.kin.xpos, d.xpos), "xquat": (f.kin.xquat, d.xquat), "xipos": (f.kin.xipos, d.xipos),
                   "geom_xpos": (f.kin.geom_xpos, d.geom_xpos), "geom_xmat": (f.kin.geom_xmat.reshape(-1, 9), d.geom_xmat),
                   "subtree_com": (f.kin.subtree_com, d.subtree_com), "cinert": (f.kin.cinert, d.cinert),
@@ -179,18 +177,20 @@ def test_reset_from_seed_is_gymnasiums():
         assert np.array_equal(s["qacc_warmstart"], u.qacc_warmstart) and s["time"] == u.time
 
 
-@pytest.mark.skipif(os.environ.get("HALFCHEETAH_SKIP_BATCH") == "1", reason="asked to skip")
-def test_batched_replay_equals_single_steps(cases):
-    """The one batched program (many lanes, chunks of steps) gives what single steps give."""
+def test_batched_replay_is_the_single_step(cases):
+    """The batched program (lanes x chunks of steps) makes the same transitions as the single
+    step, from every recorded state (to rounding: XLA compiles the two programs differently)."""
     from adapters.halfcheetah_jax import HalfCheetahJax
     port = HalfCheetahJax("float64")
     rng = np.random.default_rng(5)
     starts = [s for s, _ in cases[:5]]
     actions = [rng.uniform(-1, 1, (40, 6)).astype(np.float32) for _ in starts]
-    trajs = port.replays(starts, actions)
-    for start, acts, t in zip(starts, actions, trajs):
-        port.set_state(start)
+    worst = 0.0
+    for start, acts, t in zip(starts, actions, port.replays(starts, actions)):
+        assert t.length == 40
         for k, a in enumerate(acts):
+            port.set_state(start if k == 0 else {f: v[k - 1] for f, v in t.states.items()})
             step = port.step(a)
-            assert np.array_equal(step.obs, t.outputs["obs"][k])
-            assert step.reward == t.outputs["reward"][k]
+            worst = max(worst, float(np.max(np.abs(step.obs - t.outputs["obs"][k]))),
+                        abs(step.reward - t.outputs["reward"][k]))
+    assert worst <= 1e-10, worst
