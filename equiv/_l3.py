@@ -92,7 +92,7 @@ def lockstep(pair, variant: str, policy_name: str) -> ItemResult:
                        ref.replays([perturbed(s) for s in start_states], actions, record_states=True))
         if tally.first is not None:
             break
-        pair.progress(f"lockstep[{policy_name}] {variant}: {min(lo + LOCKSTEP_CHUNK, n)}/{n} episodes")
+        pair.progress_now_and_then(f"lockstep[{policy_name}] {variant}: {min(lo + LOCKSTEP_CHUNK, n)}/{n} episodes")
     stats = {"lockstep": tally.to_json(), "growth": growth.to_json()}
     line = tally.summary()
     if pair.suite.sync_every:
