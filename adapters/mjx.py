@@ -4,10 +4,9 @@ Variants set ``precision`` (``float64`` default, ``float32``); each adapter runs
 calls inside ``jax.enable_x64`` for its precision (reference_envs/halfcheetah/mjx_env.py).
 Resets use numpy's ``default_rng(seed)`` exactly as Gymnasium does. ``replays`` and
 ``rollouts`` run their episodes as one ``vmap`` + ``lax.scan`` batch, split into batches of
-at most :data:`reference_envs.halfcheetah.xla_safety.SAFE_LAPACK_BATCH` envs unless the
-process runs with ``--xla_cpu_multi_thread_eigen=false`` (jaxlib 0.10's batched LAPACK
-Cholesky that MJX's solver calls deadlocks XLA's CPU thread pool at larger batches; see
-that module).
+at most :data:`reference_envs.halfcheetah.xla_safety.SAFE_LAPACK_BATCH` envs (jaxlib 0.10's
+batched LAPACK Cholesky, which MJX's solver calls, deadlocks XLA's CPU thread pool at
+larger batches; see that module).
 """
 from __future__ import annotations
 
