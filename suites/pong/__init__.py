@@ -36,8 +36,8 @@ from pathlib import Path
 
 import numpy as np
 
-from equiv import EXACT, Box, Discrete, Field, Metric, Property, Schema, Suite, Tier
-from suites.pong import properties
+from equiv import EXACT, Box, Coverage, Discrete, Field, Metric, Property, Schema, Suite, Tier
+from suites.pong import coverage, properties
 from suites.pong.policies import POLICIES
 
 VARIANTS = {
@@ -124,7 +124,7 @@ TIERS = {
     "quick": Tier(l1_examples=40, lockstep_episodes=5, stat_episodes=64, max_steps=20_000,
                   policies=("random",), variants=ALL_VARIANTS, l3_variants=MAIN_VARIANTS),
     "standard": Tier(l1_examples=200, lockstep_episodes=100, stat_episodes=200, max_steps=60_000,
-                     variants=ALL_VARIANTS, l3_variants=MAIN_VARIANTS),
+                     variants=ALL_VARIANTS, l3_variants=MAIN_VARIANTS, coverage_min=1),
     "deep": Tier(l1_examples=2000, lockstep_episodes=1000, stat_episodes=1000, max_steps=60_000,
                  variants=ALL_VARIANTS, l3_variants=MAIN_VARIANTS),
 }
@@ -147,5 +147,6 @@ SUITE = Suite(
     tiers=TIERS,
     root=Path(__file__).parent,
     bench=_bench,
+    coverage=Coverage(coverage.hit, coverage.keys, coverage.__doc__),
     doc=__doc__,
 )
