@@ -24,7 +24,7 @@ import numpy as np
 from equiv._calibrate import cache_dir, load, measure, needed
 from equiv._schema import EXACT, Field, Schema, close
 from equiv._spaces import Box, Discrete
-from equiv._suite import Case, Metric, Property, Suite, Threshold, Tier
+from equiv._suite import Case, Coverage, Metric, Property, Suite, Threshold, Tier
 from equiv._traces import Trace
 
 SYNC_EVERY = 10  # steps between re-synchronisations when the precisions differ
@@ -109,8 +109,32 @@ def generic_suite(ref_cls, port_cls) -> Suite:
     return Suite(
         family=family, state=state_schema, outputs=output_schema, action_space=space,
         properties=_properties(limit), metrics=calibrated, variants=variants, tiers=tiers,
-        sync_every=None if exact else SYNC_EVERY, thresholds=thresholds,
+        sync_every=None if exact else SYNC_EVERY, thresholds=thresholds, coverage=_coverage(space),
         traces=_traces(space, limit), doc=__doc__ + f"\n\nTolerances and margins: {cal.source()}.")
+
+
+def _coverage(space) -> Coverage:
+    """Each action (discrete) or bound (continuous) taken, and each way an episode ends."""
+    if isinstance(space, Discrete):
+        actions = [f"action:{a}" for a in range(space.n)]
+
+        def which(action):
+            return [f"action:{int(np.asarray(action).reshape(-1)[0])}"]
+    else:
+        actions = ["action:at low bound", "action:at high bound", "action:inside"]
+        low, high = space.bounds()
+
+        def which(action):
+            a = np.asarray(action, np.float64).reshape(low.shape)
+            return [k for k, hit in (("action:at low bound", np.any(a <= low)),
+                                     ("action:at high bound", np.any(a >= high)),
+                                     ("action:inside", np.any((a > low) & (a < high)))) if hit]
+
+    def hit(before, action, outputs, after, variant):
+        ends = [k for k in ("terminated", "truncated") if bool(outputs[k])]
+        return which(action) + [f"end:{k}" for k in ends]
+    return Coverage(hit, lambda variant: actions + ["end:terminated", "end:truncated"],
+                    "actions taken and the ways an episode ended")
 
 
 def calibration_path(ref_cls, port_dtype) -> Path:
