@@ -12,11 +12,11 @@ STATE = "state."
 
 
 def compare_step(suite, ref_out: dict, ref_state: dict | None, port_out: dict,
-                 port_state: dict | None, layer: str | None = None) -> list[Mismatch]:
-    """Every differing output and state field of one transition (tolerances of ``layer``)."""
-    found = suite.outputs.at(layer).compare(ref_out, port_out)
+                 port_state: dict | None, layer: str | None = None, variant: str | None = None) -> list[Mismatch]:
+    """Every differing output and state field of one transition (tolerances of ``layer`` in ``variant``)."""
+    found = suite.outputs.at(layer, variant).compare(ref_out, port_out)
     if ref_state is not None and port_state is not None:
-        found += suite.state.at(layer).compare(ref_state, port_state, prefix=STATE)
+        found += suite.state.at(layer, variant).compare(ref_state, port_state, prefix=STATE)
     return found
 
 
@@ -120,7 +120,7 @@ def _first_bad_step(schema, ref: dict, port: dict, horizon: int) -> int | None:
 
 
 def first_divergence(suite, ref: Trajectory, port: Trajectory, initial_state: dict | None = None,
-                     layer: str | None = None) -> Divergence | None:
+                     layer: str | None = None, variant: str | None = None) -> Divergence | None:
     """The first step where the recordings differ (fields, lengths or actions).
 
     A step whose only differences are borderline threshold flags ends the comparison (the two
@@ -129,9 +129,9 @@ def first_divergence(suite, ref: Trajectory, port: Trajectory, initial_state: di
     horizon = min(ref.length, port.length)
     step = None
     if horizon:
-        step = _first_bad_step(suite.outputs.at(layer), ref.outputs, port.outputs, horizon)
+        step = _first_bad_step(suite.outputs.at(layer, variant), ref.outputs, port.outputs, horizon)
         if ref.states is not None and port.states is not None:
-            s2 = _first_bad_step(suite.state.at(layer), ref.states, port.states, horizon)
+            s2 = _first_bad_step(suite.state.at(layer, variant), ref.states, port.states, horizon)
             if s2 is not None and (step is None or s2 < step):
                 step = s2
     if step is None and ref.length == port.length:
@@ -149,7 +149,7 @@ def first_divergence(suite, ref: Trajectory, port: Trajectory, initial_state: di
     r_out, r_st = _record(ref, step)
     p_out, p_st = _record(port, step)
     prev = prev_of(step)
-    mism, borderline = split_borderline(suite, compare_step(suite, r_out, r_st, p_out, p_st, layer),
+    mism, borderline = split_borderline(suite, compare_step(suite, r_out, r_st, p_out, p_st, layer, variant),
                                         prev, ref.actions[step], r_out, r_st)
     return Divergence(step, mism, seed=ref.seed, action=ref.actions[step], previous_state=prev,
                       reference={**r_out, **({STATE + k: v for k, v in r_st.items()} if r_st else {})},

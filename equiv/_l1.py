@@ -122,7 +122,7 @@ def cross_property(pair, variant: str, prop) -> ItemResult:
         pair.count_transition(variant, "L1", state, case.action, r_out, r_next)
         p_out, p_next = port.transition(state, case.action)
         mism, close_calls = split_borderline(
-            pair.suite, compare_step(pair.suite, r_out, r_next, p_out, p_next, "L1"),
+            pair.suite, compare_step(pair.suite, r_out, r_next, p_out, p_next, "L1", variant),
             state, case.action, r_out, r_next)
         if not mism:
             if close_calls:

@@ -88,7 +88,7 @@ def run_trace(pair, variant: str, trace) -> ItemResult:
     if pair.sync.aligned and not trace.state:  # same seed, same draws: the resets must agree too
         start = trace.seed
         port.reset(trace.seed)
-        mism = pair.suite.state.at("L2").compare(initial, port.state(), prefix="state.")
+        mism = pair.suite.state.at("L2", variant).compare(initial, port.state(), prefix="state.")
         if mism:
             div = Divergence(None, mism, seed=trace.seed, detail=f"reset({trace.seed}) gives different states")
             entry = pair.ledger.excuse(spec_id, div.field_names, div.mismatches)
@@ -114,7 +114,8 @@ def run_trace(pair, variant: str, trace) -> ItemResult:
     def evidence(div, i, pt):
         div.detail = pair.explain(variant, start, list(trace.actions[: div.step + 1]))
 
-    tally = compare_episodes(pair, port, spec_id, "L2", [r_traj], [start], [initial], Tally(), evidence)
+    tally = compare_episodes(pair, port, spec_id, "L2", [r_traj], [start], [initial], Tally(), evidence,
+                             variant)
     if tally.first is not None:
         div = tally.first
         return ItemResult("failed", div.headline(), divergence=div,

@@ -73,7 +73,7 @@ def _state_at(traj: Trajectory, t: int, start_state: dict) -> dict:
 
 
 def compare_episodes(pair, port, spec_id: str, layer: str, refs: list, starts: list,
-                     start_states: list, tally: Tally, on_divergence=None) -> Tally:
+                     start_states: list, tally: Tally, on_divergence=None, variant: str | None = None) -> Tally:
     """Replay each reference recording on the port and compare every step.
 
     ``starts[i]`` is what the port replays from (a seed when the sides are aligned, else the
@@ -98,7 +98,8 @@ def compare_episodes(pair, port, spec_id: str, layer: str, refs: list, starts: l
         ref = refs[i]
         tally.segments += k is not None
         div = first_divergence(pair.suite, segment(ref, lo, hi), pt,
-                               initial_state=_state_at(ref, lo, start_states[i]), layer=layer)
+                               initial_state=_state_at(ref, lo, start_states[i]), layer=layer,
+                               variant=variant)
         if pt.interrupted and (div is None or div.step >= pt.length):
             raise AdapterError(f"{port.label} adapter {port.name!r}: its replay of episode {i + 1} "
                                f"(seed {ref.seed}) was cut short after {lo + pt.length} steps with nothing "

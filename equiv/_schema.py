@@ -86,8 +86,10 @@ class Field:
     """One named array of a canonical state or of a step's outputs.
 
     ``tolerance`` applies wherever nothing more specific is said; ``tolerances`` maps a layer
-    (``"L1"``, ``"L2"``, ``"L3"``) to the tolerance used there instead: a k-step comparison in
-    a teacher-forced lockstep can allow more than a single transition. ``cast``: a value of
+    (``"L1"``, ``"L2"``, ``"L3"``), a variant (``"f32"``) or both (``"f32/L3"``) to the
+    tolerance used there instead: a k-step comparison in a teacher-forced lockstep can allow more
+    than a single transition, a float32 variant more than a float64 one. The most specific
+    key wins: ``variant/layer``, then ``variant``, then ``layer``. ``cast``: a value of
     another float dtype is converted to ``dtype`` before comparing, so a float32 port of a
     float64 reference is judged by its values and the tolerance, not by its dtype.
     """
@@ -105,9 +107,11 @@ class Field:
     def np_dtype(self) -> np.dtype:
         return np.dtype(self.dtype)
 
-    def at(self, layer: str | None) -> "Field":
-        """This field with the tolerance its declaration gives for ``layer``."""
-        tol = (self.tolerances or {}).get(layer) if layer else None
+    def at(self, layer: str | None = None, variant: str | None = None) -> "Field":
+        """This field with the tolerance its declaration gives for ``layer`` in ``variant``."""
+        table = self.tolerances or {}
+        keys = [f"{variant}/{layer}", variant, layer] if variant else [layer]
+        tol = next((table[k] for k in keys if k and k in table), None)
         return self if tol is None else replace(self, tolerance=tol, tolerances=None)
 
     def arrays(self, ref, port) -> tuple[np.ndarray, np.ndarray]:
@@ -186,13 +190,13 @@ class Schema:
     def names(self) -> list[str]:
         return list(self.fields)
 
-    def at(self, layer: str | None) -> "Schema":
-        """The schema with each field's tolerance for ``layer`` (itself when none differs)."""
-        if not layer or not any(f.tolerances for f in self):
+    def at(self, layer: str | None = None, variant: str | None = None) -> "Schema":
+        """The schema with each field's tolerance for ``layer`` in ``variant`` (itself when none differs)."""
+        if not (layer or variant) or not any(f.tolerances for f in self):
             return self
-        if layer not in self._layers:
-            self._layers[layer] = Schema(f.at(layer) for f in self)
-        return self._layers[layer]
+        if (layer, variant) not in self._layers:
+            self._layers[(layer, variant)] = Schema(f.at(layer, variant) for f in self)
+        return self._layers[(layer, variant)]
 
     def coerce(self, values: Mapping, who: str, leading: int = 0) -> dict[str, np.ndarray]:
         """Check ``values`` against the schema and return it as exact-dtype arrays.
