@@ -17,9 +17,9 @@ import jax.numpy as jnp
 
 from ported_envs.tcgjax import cards as C
 from ported_envs.tcgjax import prng
-from ported_envs.tcgjax.ops import add_to_discard, excl_cumsum, materialize, first_true, get, join, onehot, pick, put, remove_at
+from ported_envs.tcgjax.ops import add_to_discard, excl_cumsum, fence, first_true, get, join, pick, put, remove_at
 from ported_envs.tcgjax.rules import Consts, Rules
-from ported_envs.tcgjax.state import (CHOICE, DECK_SIZE, FIELD_NAMES, HAND_MAX, INFERNO_DANCE, MAIN,
+from ported_envs.tcgjax.state import (CHOICE, DECK_SIZE, HAND_MAX, INFERNO_DANCE, MAIN,
                                       OVER, PLAYER_FIELDS, POINTS_TO_WIN, PROMOTE, R_AFTER_ATTACK,
                                       R_END_TURN, R_MAIN, R_NEXT_TURN, SABRINA_SWITCH, SETUP, SLOT_EMPTY, SLOT_FIELDS,
                                       SLOTS, STRETCH_KICK, TELEPORT, TURN_LIMIT, WATER_SHURIKEN)
@@ -33,30 +33,58 @@ SLOT = jnp.arange(SLOTS)
 ACT_FIELDS = tuple(f for f in PLAYER_FIELDS if f not in ("points", "discard", "etypes", "n_etypes", "zone_next"))
 
 
-def shuffle(a, m, u, on=True):
+def shuffle(a, m, u):
     """Fisher-Yates of the first ``m`` entries of ``a``, high to low (R-5.3), with the pre-drawn
-    ``u[k]`` for the k-th swap, when ``on``; returns (array, draws used = max(m-1, 0) when on, else 0).
+    ``u[k]`` for the k-th swap; returns (array, draws used = max(m-1, 0)).
 
     The m entries are first moved to the top of the array, so that the k-th swap's high position is
-    the static-per-iteration index n-1-k (a plain slice) and only the random one is a masked read.
-    The loop runs ``m - 1`` times when ``on``, else 0: under ``vmap`` it runs as long as the longest
-    shuffle in the batch needs, and not at all when no game in the batch shuffles (Red Card)."""
+    n-1-k for every game of a batch (a plain slice) and only the random one is a masked read."""
     n = a.shape[0]
     idx = jnp.arange(n)
     lift = n - m                                      # entry i of the m goes to i + lift
     top = jnp.sum(jnp.where(idx[:, None] - lift == idx[None, :], a[None, :], 0), axis=1)
-    steps = jnp.where(on, jnp.maximum(m - 1, 0), 0)
 
     def body(k, b):
         hi = n - 1 - k                                # = (m - 1 - k) + lift
         j = lift + prng.below(u[k], m - k)
         b_hi, b_j = jax.lax.dynamic_index_in_dim(b, hi, keepdims=False), get(b, j)
-        b = jnp.where(idx == j, b_hi, b)
-        return jax.lax.dynamic_update_index_in_dim(b, b_j, hi, 0)
+        swapped = jax.lax.dynamic_update_index_in_dim(jnp.where(idx == j, b_hi, b), b_j, hi, 0)
+        return jnp.where(k < m - 1, swapped, b)
 
-    top = jax.lax.fori_loop(0, steps, body, top)
+    top = jax.lax.fori_loop(0, n - 1, body, top)
     back = jnp.sum(jnp.where(idx[:, None] + lift == idx[None, :], top[None, :], 0), axis=1)
-    return jnp.where(on, jnp.where(idx < m, back, a), a), steps
+    return jnp.where(idx < m, back, a), jnp.maximum(m - 1, 0)
+
+
+SHUFFLE_CHUNK = 8   # games shuffled together when only some games of a batch shuffle
+
+
+@jax.custom_batching.custom_vmap
+def shuffle_if(a, m, u, on):
+    """``shuffle(a, m, u)`` when ``on``, else ``(a, 0)``.
+
+    Under ``vmap`` (rule below) only the games with ``on`` are shuffled: they are gathered
+    SHUFFLE_CHUNK at a time and scattered back, so a batch where one game in thousands plays Red Card
+    does not pay 19 sequential swap steps for all of them."""
+    out, used = shuffle(a, m, u)
+    return jnp.where(on, out, a), jnp.where(on, used, 0)
+
+
+@shuffle_if.def_vmap
+def _shuffle_if_batched(axis_size, in_batched, a, m, u, on):
+    a, m, u, on = (x if b else jnp.broadcast_to(x, (axis_size,) + jnp.shape(x))
+                   for x, b in zip((a, m, u, on), in_batched))
+    k = min(SHUFFLE_CHUNK, axis_size)
+
+    def chunk(carry):
+        done, todo = carry
+        pick_ = jnp.nonzero(todo, size=k, fill_value=axis_size)[0]    # axis_size = none: dropped below
+        sub, _ = jax.vmap(shuffle)(done.at[pick_].get(mode="clip"), m.at[pick_].get(mode="clip"),
+                                   u.at[pick_].get(mode="clip"))
+        return done.at[pick_].set(sub, mode="drop"), todo.at[pick_].set(False, mode="drop")
+
+    out, _ = jax.lax.while_loop(lambda c: jnp.any(c[1]), chunk, (a, on))
+    return (out, jnp.where(on, jnp.maximum(m - 1, 0), 0)), (True, True)
 
 
 def draw_cards(deck, ds, hand, hs, n):
@@ -87,7 +115,8 @@ class Engine:
 
     # --- card lookups ----------------------------------------------------------------------------
     def info(self, card):
-        return self.K.card[card]
+        """The card indices themselves: properties are looked up per column, ``K.c(info, "hp")``."""
+        return card
 
     def max_hp(self, card, tool):
         K = self.K
@@ -154,7 +183,7 @@ class Engine:
         """(next state, reward int32[2]). The action must be legal for the actor (views.legal_mask);
         a state that is already OVER is returned unchanged."""
         a = jnp.asarray(action, I32)
-        s2 = self._act(s, a)
+        s2 = fence(self._act(s, a))
         s2 = self._advance(s2)
         # everything this step put in a discard pile, added at once (a [2, 66] histogram is costly)
         gone = jnp.concatenate([s2.pop("_gone"), s2.pop("_ko_gone").reshape(2, -1)], axis=1)
@@ -178,7 +207,7 @@ class Engine:
         M = {f: pick(s[f], me) for f in ACT_FIELDS}
         Y = {f: pick(s[f], 1 - me) for f in ACT_FIELDS}
         u = prng.draws(s["rng_key"], s["rng_ctr"], N_PREDRAW)   # every draw this action may take (§5.5)
-        p = self._plan(s, M, Y, a, u, me)
+        p = fence(self._plan(s, M, Y, a, u, me))
         return self._apply(s, M, Y, p, u, me)
 
     def _plan(self, s, M, Y, a, u, me) -> dict:
@@ -219,7 +248,7 @@ class Engine:
         ab = jnp.where(is_abil, K.c(abrow, "ability"), 0)
         ab_is = lambda name: ab == C.AB[name]  # noqa: E731
         A = M["card"][0]
-        arow = K.attack[A, ai]
+        arow = (A, ai)
         eff = jnp.where(is_attack, K.a(arow, "effect"), -1)
         ae = lambda name: eff == C.AE[name]  # noqa: E731
 
@@ -493,7 +522,7 @@ class Engine:
         src = jnp.clip(idx - ds, 0, HAND_MAX - 1)
         hand_at = jnp.sum(jnp.where(src[:, None] == jnp.arange(HAND_MAX), Y["hand"][None, :], 0), axis=1)
         deck = jnp.where(idx < ds, Y["deck"], jnp.where(idx < m, hand_at, 0))
-        deck, n = shuffle(deck, m, u, on)
+        deck, n = shuffle_if(deck, m, u, on)
         deck, ds2, hand, hs2 = draw_cards(deck, m, jnp.zeros(HAND_MAX, I32), I32(0), count)
         Y["deck"] = jnp.where(on, deck, Y["deck"])
         Y["deck_size"] = jnp.where(on, ds2, ds)
@@ -510,12 +539,12 @@ class Engine:
         # AFTER_ATTACK (or right after Water Shuriken): knock-outs
         after_attack = going() & (s["resume"] == R_AFTER_ATTACK)
         s["resume"] = jnp.where(after_attack, R_END_TURN, s["resume"])
-        s = self._knockouts(s, after_attack | (ko_now & going()))
+        s = fence(self._knockouts(s, after_attack | (ko_now & going())))
         # END_TURN: Energy lost, Checkup, knock-outs, turn limit
         end_turn = going() & (s["resume"] == R_END_TURN)
         s["resume"] = jnp.where(end_turn, R_NEXT_TURN, s["resume"])
         v = prng.draws(s["rng_key"], s["rng_ctr"], 5)
-        s, n_chk = self._end_turn(s, end_turn, v)
+        s, n_chk = fence(self._end_turn(s, end_turn, v))
         # NEXT_TURN: start the other player's turn
         next_turn = going() & (s["resume"] == R_NEXT_TURN)
         s["resume"] = jnp.where(next_turn, R_MAIN, s["resume"])

@@ -45,6 +45,7 @@ class TcgJaxEnv:
         self.E = E = Engine(rules)
         self.reset = jax.jit(E.reset)
         self.reset_batch = jax.jit(jax.vmap(E.reset, in_axes=(0, None, None, None)))
+        self.reset_each = jax.jit(jax.vmap(E.reset))        # a deck pair per game
         self.mask = jax.jit(partial(views.legal_mask, E))
         self.mask_batch = jax.jit(jax.vmap(partial(views.legal_mask, E)))
 

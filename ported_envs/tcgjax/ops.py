@@ -12,27 +12,29 @@ import jax.numpy as jnp
 I32 = jnp.int32
 
 
-def materialize(tree, anchor=None):
-    """``tree`` unchanged, but computed once and stored before its consumers use it.
+def _cond_fence(tree):
+    leaves = jax.tree.leaves(tree)
+    probe = jnp.ravel(leaves[0])[:1].astype(I32)
+    keep = jnp.all(probe != 0x7FFFFFF3)        # true in practice; either branch returns ``tree``
+    return jax.lax.cond(keep, lambda t: t, lambda t: jax.tree.map(lambda x: x + jnp.zeros_like(x), t), tree)
 
-    XLA on CPU fuses a cheap computation into every consumer and, inside a fusion over a larger array,
-    redoes it for every element: a per-game value (a flag, a slot, an amount) used to update a
-    [2, 66] field is recomputed 132 times. ``jax.lax.optimization_barrier`` does not stop this (the
-    CPU pipeline strips barriers before fusion). An integer division is an "expensive" op that XLA
-    will not duplicate into a consumer that reuses its elements, so each leaf is divided by a 1 the
-    compiler cannot see through: ``(anchor >> 31) | 1`` for a non-negative int32 ``anchor`` (default:
-    the first element of the first leaf)."""
-    leaves, treedef = jax.tree.flatten(tree)
-    if anchor is None:
-        anchor = leaves[0].reshape(-1)[0].astype(I32) & 0x7FFFFFFF
-    one = (jnp.asarray(anchor).astype(I32) >> 31) | 1
 
-    def keep(x):
-        if x.dtype == jnp.bool_:
-            return (x.astype(I32) // one) != 0
-        return (x.astype(I32) // one).astype(x.dtype)
+@jax.custom_batching.custom_vmap
+def fence(tree):
+    """``tree``, stored once before anything reads it.
 
-    return jax.tree.unflatten(treedef, [keep(x) for x in leaves])
+    XLA on CPU fuses a producer into each of its consumers and recomputes it there: the new state fed
+    to the legal mask and the observation made one fused step + mask + observation 2.5x slower than
+    the three run separately. ``jax.lax.optimization_barrier`` does not prevent it (the CPU pipeline
+    strips barriers before fusion); a conditional does, as XLA never fuses across one. Its predicate is
+    data the compiler cannot know (and both branches return ``tree``). Under ``vmap`` the predicate is
+    taken over the whole batch, so the conditional stays a real one instead of becoming a select."""
+    return _cond_fence(tree)
+
+
+@fence.def_vmap
+def _fence_batched(axis_size, in_batched, tree):
+    return _cond_fence(tree), in_batched[0]
 
 
 def onehot(i, n: int):
@@ -57,12 +59,10 @@ def pick(x, p):
 
 
 def join(mine, yours, me):
-    """The [2, ...] field whose row ``me`` is ``mine`` and whose other row is ``yours``.
-
-    Built with a stack, which under ``vmap`` comes out player-major and is transposed into place: that
-    stored copy keeps XLA from fusing the whole action into every reader of the field afterwards (a
-    single select over broadcast rows measured twice as slow per step for that reason)."""
-    return jnp.stack([jnp.where(me == 0, mine, yours), jnp.where(me == 0, yours, mine)])
+    """The [2, ...] field whose row ``me`` is ``mine`` and whose other row is ``yours`` (one select over
+    broadcast rows: a stack would come out player-major under vmap and need a transpose)."""
+    rows = (jnp.arange(2) == me).reshape((2,) + (1,) * jnp.ndim(mine))
+    return jnp.where(rows, jnp.asarray(mine)[None], jnp.asarray(yours)[None])
 
 
 def prefix_sum(x):
@@ -88,10 +88,8 @@ def first_true(mask):
 def count_cards(cards, n: int = 66):
     """Histogram of card indices (0 included at index 0) over the last axis: [..., n].
 
-    ``cards`` is materialised first, and the bins are summed one item at a time: XLA on CPU would
-    otherwise fuse whatever computed ``cards`` into the one-hot reduction and recompute it for each of
-    the n bins, or store the whole [..., k, n] one-hot (either way several times slower)."""
-    cards = materialize(cards)
+    The bins are summed one item at a time: as one reduction over a [..., k, n] one-hot, XLA on CPU
+    either stores the whole one-hot or recomputes the items for every bin (several times slower)."""
     bins = jnp.arange(n)
     out = jnp.zeros(cards.shape[:-1] + (n,), I32)
     for k in range(cards.shape[-1]):

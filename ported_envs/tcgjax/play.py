@@ -15,7 +15,7 @@ import jax.numpy as jnp
 
 from ported_envs.tcgjax import prng, views
 from ported_envs.tcgjax.engine import Engine
-from ported_envs.tcgjax.ops import prefix_sum
+from ported_envs.tcgjax.ops import fence, get, prefix_sum
 from ported_envs.tcgjax.state import FIELD_NAMES, OVER
 
 I32 = jnp.int32
@@ -25,11 +25,18 @@ POLICY_SALT = 0x5EED7C6  # keeps the policy's stream apart from any game seed's
 
 
 def random_legal(mask, key):
-    """The (key mod n_legal)-th legal action, in ascending order (0 when none is legal)."""
+    """The (key mod n_legal)-th legal action in ascending order (0 when none is legal).
+
+    Found in two levels (which group of 8 actions, then which action in it), so no running sum over
+    all 72 entries is needed."""
     n = jnp.sum(mask)
     k = (key % jnp.maximum(n, 1).astype(U32)).astype(I32)
-    rank = prefix_sum(mask.astype(I32)) - 1
-    return jnp.argmax(mask & (rank == k)).astype(I32)
+    groups = mask.reshape(9, 8).astype(I32)
+    upto = prefix_sum(jnp.sum(groups, axis=1))            # legal actions in groups 0..g
+    g = jnp.sum(upto <= k)
+    row = get(groups, g)
+    r = k - (get(upto, g) - jnp.sum(row))                 # rank of the pick within group g
+    return jnp.where(n > 0, g * 8 + jnp.sum(prefix_sum(row) <= r), 0).astype(I32)
 
 
 def policy_keys(seeds, t0: int, steps: int):
@@ -57,7 +64,7 @@ def make_play(E: Engine, policy: str | None, record_states: bool = False, record
         a = x if policy is None else jax.vmap(random_legal)(mask, x)
         ok = jnp.take_along_axis(mask, jnp.clip(a, 0, 71)[:, None], axis=1)[:, 0] & (a >= 0) & (a < 72)
         was_live = st["phase"] != OVER
-        nst, reward = step_b(st, a)
+        nst, reward = fence(step_b(st, a))
         nmask = mask_b(nst)
         obs = obs_b(nst)
         rec = {"actions": a, "ok": ok, "live": was_live, "terminated": nst["phase"] == OVER}
@@ -74,6 +81,24 @@ def make_play(E: Engine, policy: str | None, record_states: bool = False, record
         return jax.lax.scan(body, (states, masks, check), xs)
 
     return jax.jit(run)
+
+
+def make_step_fn(E: Engine):
+    """One jitted batched decision of the random policy, ``(states, masks, keys, checksum) -> same``: the
+    host-loop form of ``make_play(E, "random", record_outputs=False)``; the benchmark reports both."""
+    step_b = jax.vmap(E.step)
+    mask_b = jax.vmap(partial(views.legal_mask, E))
+    obs_b = jax.vmap(partial(obs_for_actor, E))
+
+    def one(st, mask, keys, check):
+        a = jax.vmap(random_legal)(mask, keys)
+        live = st["phase"] != OVER
+        nst, reward = fence(step_b(st, a))
+        nmask = mask_b(nst)
+        check = check + jnp.sum(obs_b(nst), axis=1) + jnp.sum(reward, axis=1)
+        return nst, nmask, check, jnp.sum(live)
+
+    return jax.jit(one)
 
 
 def bucket(n: int, least: int = 1) -> int:

@@ -38,16 +38,15 @@ class Consts:
 
     def __init__(self, t: C.Tables):
         self.t = t
-        # per-card scalar columns packed in one table: one gather per card lookup
+        # one constant column per card property: a lookup gathers only the columns it uses (gathering
+        # whole rows stored [..., 17] copies per lookup under vmap, and a column gather fuses into its reader)
         self.cols = ("kind", "stage", "ptype", "hp", "weak", "retreat", "ex", "name", "evolves_from", "ability",
                      "ability_amount", "ability_energy", "n_attacks", "trainer", "tr_amount", "tr_count", "tr_type")
-        self.col = {c: i for i, c in enumerate(self.cols)}
-        self.card = jnp.asarray(np.stack([getattr(t, c) for c in self.cols], axis=1))
-        # per-attack columns: [66, 2, F]
+        self.tab = {c: jnp.asarray(getattr(t, c)) for c in self.cols}
+        # per-attack columns: [66, 2] each
         self.acols = ("cost_total", "damage", "effect", "coins", "extra", "recoil", "status", "amount", "energy",
                       "count", "hits")
-        self.acol = {c: i for i, c in enumerate(self.acols)}
-        self.attack = jnp.asarray(np.stack([getattr(t, c) for c in self.acols], axis=2))
+        self.atab = {c: jnp.asarray(getattr(t, c)) for c in self.acols}
         self.cost = jnp.asarray(t.cost)
         self.names_ok = jnp.asarray(t.names_ok)
         ae, te = t.effect, t.trainer
@@ -62,9 +61,11 @@ class Consts:
         self.misty_type = C.TYPES["W"]   # §6.3 misty: new W Energy
         self.brock_type = C.TYPES["F"]   # §6.3 brock: new F Energy
 
-    def c(self, row, name):
-        """Column ``name`` of rows taken from ``self.card``."""
-        return row[..., self.col[name]]
+    def c(self, card, name):
+        """Property ``name`` of the card indices ``card`` (any shape)."""
+        return self.tab[name][card]
 
-    def a(self, row, name):
-        return row[..., self.acol[name]]
+    def a(self, attack, name):
+        """Property ``name`` of attack ``attack = (card, j)`` (j = 0 or 1; broadcastable)."""
+        card, j = attack
+        return self.atab[name][card, j]

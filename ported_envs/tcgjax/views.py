@@ -1,12 +1,11 @@
 """What a player sees and may do: the exact legal mask (§9.4) and the 416-value observation (§9.5)."""
 from __future__ import annotations
 
-import jax
 import jax.numpy as jnp
 
 from ported_envs.tcgjax import cards as C
 from ported_envs.tcgjax.engine import ITEM, POKEMON, S_PARA, S_SLEEP, SUPPORTER, TOOL, Engine
-from ported_envs.tcgjax.ops import count_cards, materialize, pick
+from ported_envs.tcgjax.ops import count_cards, fence, pick
 from ported_envs.tcgjax.state import (CHOICE, DECK_SIZE, HAND_MAX, INFERNO_DANCE, MAIN, PROMOTE, SABRINA_SWITCH,
                                       SETUP, SLOTS, STRETCH_KICK, TELEPORT, WATER_SHURIKEN)
 
@@ -39,34 +38,38 @@ def legal_mask(E: Engine, s):
     active_status = mine("status")[0]
     stuck = (active_status[S_SLEEP] == 1) | (active_status[S_PARA] == 1)
     attach = (mine("zone_cur") != 0) & occ
-    # PLAY_HAND(i, t): [10 hand slots, 5 targets]
+    # PLAY_HAND(i, t): [10 hand slots, 5 targets]. What each hand card allows and what each target
+    # offers are worked out apart (and stored: fence), then crossed with plain compares.
     tr = lambda name: in_hand & (htr == C.TE[name])  # noqa: E731
-    t4 = (jnp.arange(5) == 4)[None, :]
-    tslot = jnp.arange(5)[None, :] < 4
-    occ5 = jnp.concatenate([occ, jnp.zeros(1, bool)])[None, :]
-    evolve = (in_hand & (hkind == POKEMON) & (hstage > 0) & (turn >= 3))[:, None] & tslot & occ5 & (
-        jnp.concatenate([K.c(rows, "name"), jnp.zeros(1, I32)])[None, :] == K.c(hrows, "evolves_from")[:, None]) & (
-        jnp.concatenate([mine("entered"), jnp.full(1, 1 << 30, I32)])[None, :] < turn)
-    ptype5 = jnp.concatenate([K.c(rows, "ptype"), jnp.zeros(1, I32)])[None, :]
-    dmg5 = jnp.concatenate([dmg, jnp.zeros(1, I32)])[None, :]
-    tool5 = jnp.concatenate([tool, jnp.ones(1, I32)])[None, :]
-    card5 = jnp.concatenate([card, jnp.zeros(1, I32)])
-    target_type = K.c(hrows, "tr_type")[:, None]
-    heal = tr("heal_target")[:, None] & occ5 & (dmg5 > 0) & ((target_type == 0) | (ptype5 == target_type))
-    misty = tr("misty")[:, None] & (ptype5 == K.misty_type)
-    brock = tr("brock")[:, None] & K.names_ok[hand][:, card5] & occ5
-    tools = (tr("tool_hp") | tr("tool_counter"))[:, None] & occ5 & (tool5 == 0)
-    koga = tr("koga") & K.names_ok[hand, card[0]] & (n_bench >= 1)
-    sabrina = tr("sabrina") & (y_bench >= 1)
+    supporter_ok = s["supporter_played"] < R.supporters_per_turn
+    playable = in_hand & ((hkind != SUPPORTER) | supporter_ok)
     targeted = jnp.zeros_like(in_hand)
     for name in C.TARGETED:
         targeted = targeted | tr(name)
-    untargeted = in_hand & (hkind >= ITEM) & (hkind != TOOL) & ~targeted & ~tr("koga") & ~tr("sabrina")
-    untargeted = untargeted | koga | sabrina
-    play = (basic & (n_bench < 3))[:, None] & t4
-    play = play | evolve | heal | misty | brock | tools | (untargeted[:, None] & t4)
-    supporter_ok = s["supporter_played"] < R.supporters_per_turn
-    play = play & ((hkind != SUPPORTER) | supporter_ok)[:, None]
+    koga = tr("koga") & K.names_ok[hand, card[0]] & (n_bench >= 1)
+    sabrina = tr("sabrina") & (y_bench >= 1)
+    untargeted = (in_hand & (hkind >= ITEM) & (hkind != TOOL) & ~targeted & ~tr("koga") & ~tr("sabrina")) | koga | sabrina
+    per_card = fence({
+        "t4": playable & ((basic & (n_bench < 3)) | untargeted),
+        "evolve": playable & (hkind == POKEMON) & (hstage > 0) & (turn >= 3), "from": K.c(hrows, "evolves_from"),
+        "heal": playable & tr("heal_target"), "heal_type": K.c(hrows, "tr_type"), "misty": playable & tr("misty"),
+        "brock": playable & tr("brock"), "tool": playable & (tr("tool_hp") | tr("tool_counter")),
+        "names": K.names_ok[hand[:, None], jnp.concatenate([card, jnp.zeros(1, I32)])[None, :]],
+    })
+    pad = lambda v, x: jnp.concatenate([v, jnp.full(1, x, v.dtype)])  # noqa: E731  (t = 4: no slot)
+    per_slot = fence({
+        "occ": pad(occ, False), "name": pad(K.c(rows, "name"), 0), "ptype": pad(K.c(rows, "ptype"), 0),
+        "fresh": pad(occ & (mine("entered") < turn), False), "damaged": pad(occ & (dmg > 0), False),
+        "no_tool": pad(occ & (tool == 0), False),
+    })
+    c_, t_ = per_card, {k: v[None, :] for k, v in per_slot.items()}
+    col = lambda k: c_[k][:, None]  # noqa: E731
+    play = ((col("t4") & (jnp.arange(5) == 4)[None, :])
+            | (col("evolve") & t_["fresh"] & (t_["name"] == col("from")))
+            | (col("heal") & t_["damaged"] & ((col("heal_type") == 0) | (t_["ptype"] == col("heal_type"))))
+            | (col("misty") & (t_["ptype"] == K.misty_type))
+            | (col("brock") & c_["names"] & t_["occ"])
+            | (col("tool") & t_["no_tool"]))
     ab = K.c(rows, "ability")
     activated = jnp.zeros_like(occ)
     for name in C.ACTIVATED:
@@ -77,7 +80,7 @@ def legal_mask(E: Engine, s):
     energy0 = mine("energy")[0]
     cost = jnp.maximum(K.c(rows[0], "retreat") - s["retreat_red"], 0)
     retreat = (s["retreated"] == 0) & ~stuck & occ & bench & (jnp.sum(energy0) >= cost)
-    arows = K.attack[card[0]]                              # [2, F]
+    arows = (card[0], jnp.arange(2))                       # both attacks of the Active
     pays = jnp.all(energy0[None, :] >= K.cost[card[0]], axis=1) & (jnp.sum(energy0) >= K.a(arows, "cost_total"))
     attack = (jnp.arange(2) < K.c(rows[0], "n_attacks")) & ~stuck & pays & occ[0]
 
@@ -91,7 +94,7 @@ def legal_mask(E: Engine, s):
     # Each part is materialised before the 72 entries are assembled: otherwise XLA on CPU fuses the
     # whole computation into the assembly and redoes it for every entry.
     in_setup, in_main = phase == SETUP, phase == MAIN
-    parts = ((setup_end, setup_play, attach, play.reshape(-1), ability, retreat[1:],
+    parts = fence((setup_end, setup_play, attach, play.reshape(-1), ability, retreat[1:],
                          attack, own, opp, in_setup, in_main, phase == CHOICE))
     setup_end, setup_play, attach, play, ability, retreat, attack, own, opp, in_setup, in_main, in_choice = parts
     t4 = jnp.arange(5) == 4

@@ -76,10 +76,26 @@ def test_an_over_state_is_a_fixed_point_of_step_for_every_action():
     traj = ad.rollouts([7], Policy("random", None), 2048, record_states=True)[0]
     over = {k: v[-1] for k, v in traj.states.items()}
     assert int(over["phase"]) == 3
-    from ported_envs.tcgjax.state import from_numpy, to_numpy
+    from ported_envs.tcgjax.state import from_numpy
     st = from_numpy(over)
     step = jax.jit(jax.vmap(ad.env.E.step, in_axes=(None, 0)))
     nxt, reward = step(st, np.arange(-1, 73, dtype=np.int32))
     for k, v in over.items():
         assert (np.asarray(nxt[k]) == v).all(), k
     assert not np.asarray(reward).any()
+
+
+def test_random_policy_picks_the_kth_legal_action():
+    """The native random policy: legal action number (key mod n_legal), ascending; 0 when none."""
+    import jax
+    import jax.numpy as jnp
+    from ported_envs.tcgjax.play import random_legal
+    rng = np.random.default_rng(0)
+    pick = jax.jit(jax.vmap(random_legal))
+    for density in (0.0, 0.02, 0.3, 1.0):
+        masks = rng.random((256, 72)) < density
+        keys = rng.integers(0, 2 ** 32, 256, dtype=np.uint32)
+        out = np.asarray(pick(jnp.asarray(masks), jnp.asarray(keys)))
+        for m, k, a in zip(masks, keys, out):
+            legal = np.flatnonzero(m)
+            assert a == (legal[k % len(legal)] if len(legal) else 0)

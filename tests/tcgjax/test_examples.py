@@ -2,8 +2,6 @@
 
 Each §10 situation is built with suites/tcg/scenarios.py (card-conserving states by name), injected
 through the §9.1 canonical form, and stepped on the port; the numbers asserted are the spec's."""
-import jax
-import numpy as np
 import pytest
 
 from adapters.tcgjax import TcgJax

@@ -79,3 +79,21 @@ def test_flip_until_tails():
     assert [int(x) for x in prng.until_tails(u)] == [0, 1]
     assert [int(x) for x in prng.until_tails(u[2:])] == [1, 2]
     assert [int(x) for x in prng.until_tails(jnp.zeros(32, jnp.uint32))] == [32, 32]   # §8 A31 cap
+
+
+def test_shuffle_if_under_vmap_shuffles_only_the_games_that_ask():
+    """The batched rule gathers the games with ``on`` a few at a time: same result as shuffling each."""
+    import jax
+    from ported_envs.tcgjax.engine import SHUFFLE_CHUNK, shuffle_if
+    rng = np.random.default_rng(5)
+    b = 3 * SHUFFLE_CHUNK + 5                         # several chunks, the last one partial
+    decks = jnp.asarray(rng.integers(1, 66, (b, 20)), jnp.int32)
+    sizes = jnp.asarray(rng.integers(0, 21, b), jnp.int32)
+    draws = prng.draws(prng.make_key(np.uint32(9)), np.uint32(0), 33 * b).reshape(b, 33)
+    for on in (rng.random(b) < 0.7, np.zeros(b, bool), np.ones(b, bool)):
+        out, used = jax.jit(jax.vmap(shuffle_if))(decks, sizes, draws, jnp.asarray(on))
+        for i in range(b):
+            want, n = shuffle(decks[i], sizes[i], draws[i])
+            if not on[i]:
+                want, n = decks[i], 0
+            assert np.array_equal(np.asarray(out[i]), np.asarray(want)) and int(used[i]) == int(n), i
