@@ -4,8 +4,8 @@ Same contract as ``ts_showdown``: ``step(np.array([a_p1, a_p2]))`` over the acti
 ``suites.pokemon.schema.ACTIONS``, legal mask (2, 14), observation ``schema.observation`` (computed
 in JAX from the same layout), reward +1/-1/0 for p1 at the end, canonical state in and out.
 Randomness is Showdown's own PRNG (sodium ChaCha20 by default), drawn at the same points, so
-lockstep comparison against ``ts_showdown`` is possible. ``reset(seed)`` starts from the initial
-state Showdown produces for that seed (made at set-up by ported_envs/pokejax/setup.sh).
+lockstep comparison against ``ts_showdown`` is possible. ``reset(seed)`` runs in JAX: both teams
+from Showdown's gen-1 random-battle generator (ported draw for draw), then the battle start.
 Set ``debug=True`` to record each step's draw tape as ``Step.info["tape"]`` ([lo, hi, value] rows).
 """
 from __future__ import annotations
@@ -23,6 +23,19 @@ MODELLED_VOLATILES = ("confusion", "flinch", "mustrecharge", "twoturnmove", "ref
                       "focusenergy", "substitute")
 
 
+def check_layout() -> None:
+    """The port keeps its own copy of the state layout (ported_envs/pokejax/layout.py); it must
+    agree with the family contract (suites/pokemon/schema.py) field for field."""
+    from ported_envs.pokejax import layout
+    from suites.pokemon import schema
+    bad = layout.mismatches([(f.name, f.np_dtype, f.shape) for f in schema.STATE], schema.STATUSES,
+                            schema.VOLATILES, schema.ACTIONS, schema.OBS_LAYOUT)
+    if bad:
+        raise AdapterError("pokejax: its state layout (ported_envs/pokejax/layout.py) disagrees with the "
+                           "pokemon contract (suites/pokemon/schema.py); update one to match the other: "
+                           + "; ".join(bad), adapter="pokejax")
+
+
 class PokeJax(Adapter):
     family = "pokemon"
     randomness = "showdown-prng"
@@ -32,12 +45,13 @@ class PokeJax(Adapter):
     def __init__(self, format: str = "gen1customgame", max_turns: int = 1000, prng: str = "sodium",
                  debug: bool = False, **config):
         super().__init__(format=format, max_turns=max_turns, prng=prng, debug=debug, **config)
-        unknown = {k: v for k, v in config.items() if k not in ("processes", "timeout", "record_tape", "faults")}
-        if unknown:
-            raise ValueError(f"pokejax does not know the settings {sorted(unknown)}; it takes format, "
-                             f"max_turns, prng and debug")
+        if config:
+            raise ValueError(f"pokejax does not know the settings {sorted(config)}; it takes format, "
+                             f"max_turns, prng and debug (a variant gives one side alone its settings "
+                             f"under 'reference' or 'ported')")
+        check_layout()
         from ported_envs.pokejax.env import PokeJaxEnv
-        self.env = PokeJaxEnv(format, prng, debug=bool(debug) or bool(config.get("record_tape")))
+        self.env = PokeJaxEnv(format, prng, debug=bool(debug))
         self.max_turns = int(max_turns)
         self._st = None
 
@@ -49,10 +63,6 @@ class PokeJax(Adapter):
         from suites.pokemon import schema
         if not schema.data_path().is_file():
             return f"the gen-1 data file {schema.data_path()} is missing; run ./dev.sh setup"
-        for fmt in ("gen1customgame", "gen1randombattle"):
-            starts = _ROOT / "ported_envs" / "pokejax" / "build" / f"starts_{fmt}.json"
-            if not starts.is_file():
-                return f"{starts} is missing; run ./dev.sh setup (or bash ported_envs/pokejax/setup.sh)"
         return None
 
     def _need(self):
@@ -130,34 +140,25 @@ class PokeJax(Adapter):
         return cache[key]
 
     def _starts(self, starts) -> list:
-        from ported_envs.pokejax.env import to_jnp
+        """Start states: given states as they are, seeds through the batched reset in JAX (padded
+        to a power of two, so a few compiled shapes serve every count)."""
+        import jax
+        from ported_envs.pokejax.env import bucket, to_jnp
         from suites.pokemon import schema
-        out = []
-        for s in starts:
-            if isinstance(s, dict):
-                out.append(to_jnp(schema.STATE.coerce(s, "pokejax.replays start state")))
-            else:
-                out.append(self.env.initial_state(int(s)))
-        return out
+        seeds = sorted({int(s) for s in starts if not isinstance(s, dict)})
+        made = {}
+        if seeds:
+            batch = self.env.initial_states(seeds + [seeds[0]] * (bucket(len(seeds)) - len(seeds)))
+            made = {s: jax.tree.map(lambda x, i=i: x[i], batch) for i, s in enumerate(seeds)}
+        return [to_jnp(schema.STATE.coerce(s, "pokejax.replays start state")) if isinstance(s, dict)
+                else made[int(s)] for s in starts]
 
     def _run(self, starts, xs_fn, policy, n_steps, record_states):
         """Play ``n_steps`` (in CHUNK-long scans) from ``starts``; returns numpy records (T, B, ...)."""
-        import jax
-        from ported_envs.pokejax.env import CHUNK, bucket, stack_states
+        from ported_envs.pokejax.env import bucket, play_chunks, stack_states
         n = len(starts)
-        b = bucket(n)
-        st = stack_states(starts + [starts[0]] * (b - n))
-        play = self._player(policy, record_states)
-        pieces, done = [], np.zeros(b, bool)
-        done[n:] = True
-        t = 0
-        while t < n_steps and not done.all():
-            st, rec = play(st, xs_fn(t, b))
-            rec = jax.tree.map(np.asarray, rec)
-            pieces.append(rec)
-            done |= (rec["terminated"] | rec["truncated"]).any(axis=0)
-            t += CHUNK
-        return jax.tree.map(lambda *x: np.concatenate(x)[:n_steps], *pieces)
+        st = stack_states(starts + [starts[0]] * (bucket(n) - n))
+        return play_chunks(self._player(policy, record_states), st, xs_fn, n_steps, n)
 
     def _trajectories(self, seeds, rec, n, record_states, limits):
         from suites.pokemon import schema

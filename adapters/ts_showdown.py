@@ -8,9 +8,9 @@ Observation: ``suites.pokemon.schema.observation`` (int32, documented in SCHEMA.
 Reward: +1/-1/0 for p1 at the end. ``truncated`` when turn reaches ``max_turns``
 (gen1customgame has no Endless Battle Clause).
 
-``reset(seed)``: teams ``team_pool[2*seed % N]`` and ``team_pool[(2*seed+1) % N]`` of the
-data file (Showdown's own gen-1 random-battle generator, run at set-up), battle PRNG seed
-``sodium,<seed as 16 hex digits>``, so a port can reproduce it without the generator.
+``reset(seed)``: both teams from Showdown's own gen-1 random-battle generator, seeded
+``sodium,<hex(2*seed+1)>`` (p1) and ``sodium,<hex(2*seed+2)>`` (p2); battle PRNG seed
+``sodium,<seed as 16 hex digits>`` (SCHEMA.md, "Teams and reset(seed)").
 """
 from __future__ import annotations
 
@@ -32,21 +32,13 @@ def battle_seed(seed: int) -> str:
     return f"sodium,{int(seed) & (2**64 - 1):016x}"
 
 
-class _Pool:
-    """The data file's team pool, loaded once per process."""
-    teams = None
-
-    @classmethod
-    def get(cls):
-        if cls.teams is None:
-            cls.teams = [[m["set"] for m in team] for team in schema.load_data()["team_pool"]]
-        return cls.teams
-
-
-def teams_for(seed: int) -> list:
-    pool = _Pool.get()
-    n = len(pool)
-    return [pool[(2 * int(seed)) % n], pool[(2 * int(seed) + 1) % n]]
+def team_seeds(seed: int) -> list:
+    """The two team generator seeds of reset(seed): ``sodium,<hex(2*seed+1)>`` for p1 and
+    ``sodium,<hex(2*seed+2)>`` for p2 (lowercase hex, unpadded), run through Showdown's own
+    gen-1 random-battle generator by the bridge."""
+    if not 0 <= int(seed) < 2**31:
+        raise ValueError(f"reset seed {seed} is out of range; seeds are 0..2**31-1")
+    return [f"sodium,{2 * int(seed) + 1:x}", f"sodium,{2 * int(seed) + 2:x}"]
 
 
 _LAYOUT = [(f.name, f.np_dtype, f.shape) for f in schema.STATE]
@@ -136,7 +128,7 @@ class TsShowdown(Adapter):
     def reset(self, seed: int):
         self._close_current()
         reply = self._install({"cmd": "reset", "format": self.format, "seed": battle_seed(seed),
-                               "teams": teams_for(seed)})
+                               "team_seeds": team_seeds(seed)})
         return schema.observation(self.get_state())
 
     def step(self, action) -> Step:
@@ -279,7 +271,7 @@ class TsShowdown(Adapter):
         try:
             for seed, e in live.items():
                 self.pool[e["bridge"]].send({"cmd": "reset", "id": e["id"], "format": self.format,
-                                             "seed": battle_seed(seed), "teams": teams_for(seed)})
+                                             "seed": battle_seed(seed), "team_seeds": team_seeds(seed)})
                 inflight[e["bridge"]].append(seed)
             while any(inflight):
                 for i in range(n):

@@ -17,10 +17,10 @@ import numpy as np
 def batch_rate(format: str, batch: int, steps: int = 64, prng_kind: str = "sodium") -> dict:
     """Live steps/s of ``batch`` battles played ``steps`` decisions in one scan, timed on a second
     call; ``compile_s`` is the first call minus the second (near 0 when build/jax_cache holds it)."""
-    from ported_envs.pokejax.env import PokeJaxEnv, make_play, stack_states
+    from ported_envs.pokejax.env import PokeJaxEnv, make_play
     env = PokeJaxEnv(format, prng_kind)
-    n = min(batch, len(env.starts()))
-    starts = stack_states([env.initial_state(i) for i in range(n)])
+    n = min(batch, 1024)  # distinct battles (reset in JAX), repeated up to the batch
+    starts = env.initial_states(np.arange(n))
     states = jax.tree.map(lambda x: jnp.concatenate([x] * -(-batch // n))[:batch], starts)
     play = make_play(env.step_batch, 1000, False, "random")
     keys = jax.random.split(jax.random.PRNGKey(0), steps * batch).reshape(steps, batch, 2)

@@ -1,7 +1,7 @@
 """The gen-1 singles battle engine: one decision step of Showdown 0.11.11, branchless.
 
-A battle state is a dict of fixed-shape jnp arrays named exactly like the canonical fields of
-``suites/pokemon/schema.py`` (so get/set_state is a dtype cast). ``step`` takes both players'
+A battle state is a dict of fixed-shape jnp arrays named exactly like the fields of
+``layout.FIELDS`` (so get/set_state is a dtype cast). ``step`` takes both players'
 action slots and advances one decision point, drawing from Showdown's PRNG exactly where Showdown
 draws: every potential draw site is evaluated with a condition and advances the generator only
 when the condition holds (see ``Ctx.draw``).
@@ -18,19 +18,22 @@ import jax.numpy as jnp
 import numpy as np
 
 from ported_envs.pokejax import prng as P
+from ported_envs.pokejax.layout import VOLATILES
 from ported_envs.pokejax.tables import (
     FX_COUNTER, FX_LIGHTSCREEN, FX_MIMIC, FX_MIRRORMOVE, FX_TRANSFORM, FX_RECOVER, FX_REFLECT, FX_REST, FX_SUBSTITUTE, FX_SUPERFANG,
     SEC_BOOSTS, SEC_FLINCH, SEC_STATUS, Tables)
 
 I32 = jnp.int32
 BATTLE_FIELDS = ("turn", "ended", "winner", "prng", "last_damage", "last_move")
-# status codes (schema.STATUSES)
+# status codes (layout.STATUSES)
 BRN, PAR, SLP, FRZ, PSN, TOX, FNT = 1, 2, 3, 4, 5, 6, 7
-# action slots (schema.ACTIONS)
+# action slots (layout.ACTIONS)
 A_RECHARGE, A_STRUGGLE, A_FIGHT, A_WAIT = 10, 11, 12, 13
-# volatile indices (schema.VOLATILES)
+# volatile indices (layout.VOLATILES)
 V_CONFUSION, V_FLINCH, V_MUSTRECHARGE, V_TWOTURN, V_REFLECT, V_LIGHTSCREEN, V_FOCUS, V_RESIDUAL, \
-    V_SUBSTITUTE = 0, 1, 5, 7, 12, 13, 15, 17, 18
+    V_SUBSTITUTE = (VOLATILES.index(v) for v in (
+        "confusion", "flinch", "mustrecharge", "twoturnmove", "reflect", "lightscreen", "focusenergy",
+        "residualdmg", "substitute"))
 BOOST_UP = (100, 150, 200, 250, 300, 350, 400)       # gen-1 stat stage multipliers, in percent
 BOOST_DOWN = (100, 66, 50, 40, 33, 28, 25)
 ACC_TABLE = (25, 28, 33, 40, 50, 66, 100, 150, 200, 250, 300, 350, 400)

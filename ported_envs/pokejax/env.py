@@ -1,7 +1,7 @@
 """pokejax as an environment: legal masks, observation, reward, batched steps and scan rollouts.
 
-``PokeJaxEnv`` holds the static parts (tables, PRNG kind, jitted functions); battle states are the
-canonical dicts of ``suites/pokemon/schema.py`` as jnp arrays.
+``PokeJaxEnv`` holds the static parts (tables, PRNG kind, jitted functions); battle states are
+dicts of jnp arrays laid out as ``layout.FIELDS`` (the port's own copy of the family contract).
 """
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ported_envs.pokejax import engine, prng, tables
-from suites.pokemon import schema
+from ported_envs.pokejax import engine, layout, prng, start, tables, teams
 
 BUILD = Path(__file__).resolve().parent / "build"
 FORMATS = ("gen1customgame", "gen1randombattle")
@@ -56,8 +55,8 @@ def legal_mask(st):
 
 
 def observation(st):
-    """schema.observation, on jnp arrays: the concatenation in schema.OBS_LAYOUT order."""
-    return jnp.concatenate([jnp.asarray(st[name], I32).reshape(-1) for name, _ in schema.OBS_LAYOUT])
+    """The observation: the fields of layout.OBS_FIELDS flattened and concatenated, as int32."""
+    return jnp.concatenate([jnp.asarray(st[name], I32).reshape(-1) for name in layout.OBS_FIELDS])
 
 
 def reward(st):
@@ -66,11 +65,11 @@ def reward(st):
 
 
 def to_jnp(state: dict) -> dict:
-    return {f.name: jnp.asarray(np.asarray(state[f.name], f.np_dtype).reshape(f.shape)) for f in schema.STATE}
+    return {k: jnp.asarray(v) for k, v in layout.as_numpy(state).items()}
 
 
 def to_numpy(st) -> dict:
-    return {f.name: np.asarray(st[f.name], f.np_dtype) for f in schema.STATE}
+    return {name: np.asarray(st[name], dt) for name, dt, _ in layout.FIELDS}
 
 
 class PokeJaxEnv:
@@ -81,29 +80,67 @@ class PokeJaxEnv:
             raise ValueError(f"pokejax: prng_kind {prng_kind!r} unknown; use one of {sorted(prng.KINDS)}")
         self.format, self.kind = format, prng.KINDS[prng_kind]
         use_compile_cache()
-        self.tables = tables.build(schema.load_data())
+        self.data = layout.load_data()
+        self.tables = tables.build(self.data)
         self.step = jax.jit(engine.make_step(self.tables, self.kind, debug=debug, format=format))
         # the unjitted batch step make_play scans (batched replays, rollouts, the benchmark)
         self.step_batch = engine.make_batch_step(self.tables, self.kind, debug=debug, format=format)
         self.legal = jax.jit(legal_mask)
-        self._starts = None
+        self.sets = teams.build(self.data)
+        # reset in JAX: both teams from Showdown's gen-1 random-battle generator, then the start
+        self.reset = jax.jit(lambda seed: start.reset(self.tables, self.sets, seed, self.kind))
+        self.reset_batch = jax.jit(jax.vmap(lambda seed: start.reset(self.tables, self.sets, seed, self.kind)))
+        self.start_with = jax.jit(lambda p1, p2, key: start.start_state(self.tables, (p1, p2), key, self.kind))
 
     # --- initial states ---------------------------------------------------------------------
-    def starts(self) -> list:
-        if self._starts is None:
-            path = BUILD / f"starts_{self.format}.json"
-            if not path.is_file():
-                raise FileNotFoundError(f"pokejax: {path} is missing; run ./dev.sh setup "
-                                        f"(or bash ported_envs/pokejax/setup.sh)")
-            self._starts = json.loads(path.read_text())["states"]
-        return self._starts
-
     def initial_state(self, seed: int) -> dict:
-        pool = self.starts()
-        if not 0 <= int(seed) < len(pool):
-            raise ValueError(f"pokejax: reset({seed}): initial states exist for seeds 0..{len(pool) - 1}; "
-                             f"raise POKEJAX_STARTS and re-run ported_envs/pokejax/setup.sh")
-        return to_jnp(pool[int(seed)])
+        """reset(seed) (seed 0..2**31-1): see ``start.reset``."""
+        if not 0 <= int(seed) < 2**31:
+            raise ValueError(f"pokejax: reset({seed}): seeds are 0..2**31-1")
+        return self.reset(jnp.asarray(int(seed), jnp.uint32))
+
+    def initial_states(self, seeds) -> dict:
+        """reset of many seeds at once: one stacked state (leading axis = battles)."""
+        seeds = np.asarray(seeds, np.int64).reshape(-1)
+        if seeds.size and (seeds.min() < 0 or seeds.max() >= 2**31):
+            raise ValueError("pokejax: reset seeds are 0..2**31-1")
+        return self.reset_batch(jnp.asarray(seeds, jnp.uint32))
+
+    def custom_start(self, p1: dict, p2: dict, seed: int = 0) -> dict:
+        """A battle between caller-given teams (arrays, as ``start`` describes them), its PRNG
+        seeded as reset(seed) seeds it. Teams are checked first (``check_team``)."""
+        for side, team in (("p1", p1), ("p2", p2)):
+            self.check_team(team, side)
+        return self.start_with(p1, p2, start.battle_key(jnp.asarray(int(seed), jnp.uint32), self.kind))
+
+    def check_team(self, team: dict, side: str = "team") -> None:
+        """A clear error for a team the engine cannot play exactly: shapes, ids out of range, empty
+        slots before members, a member without moves, or a move whose mechanics pokejax does not
+        implement yet (README, "Not covered")."""
+        want = {"species": (6,), "level": (6,), "moves": (6, 4), "ivs": (6, 6), "evs": (6, 6)}
+        arr = {}
+        for k, shape in want.items():
+            if k not in team:
+                raise ValueError(f"pokejax: {side} team lacks {k!r} (arrays: species[6], level[6], moves[6,4], ivs[6,6], evs[6,6])")
+            arr[k] = np.asarray(team[k])
+            if arr[k].shape != shape:
+                raise ValueError(f"pokejax: {side} team {k!r} has shape {arr[k].shape}; expected {shape}")
+        sp, mv = arr["species"].astype(int), arr["moves"].astype(int)
+        n_sp = len(self.tables.sp_types)
+        if sp.min() < 0 or sp.max() >= n_sp or not (sp[0] > 0):
+            raise ValueError(f"pokejax: {side} species must be dex numbers 1..{n_sp - 1} (0 = empty), lead first: {sp.tolist()}")
+        real = sp > 0
+        if np.any(real[1:] & ~real[:-1]):
+            raise ValueError(f"pokejax: {side} has an empty slot before a member: {sp.tolist()}")
+        if np.any(real & ((arr["level"] < 1) | (arr["level"] > 100))):
+            raise ValueError(f"pokejax: {side} levels must be 1..100: {arr['level'].tolist()}")
+        struggle = self.tables.ids["struggle"]
+        if mv.min() < 0 or mv.max() >= struggle or np.any(real & (mv[:, 0] == 0)):
+            raise ValueError(f"pokejax: {side} moves must be gen-1 move ids 1..{struggle - 1}, each member at least one: {mv.tolist()}")
+        off = sorted({self.tables.names[m] for m in mv[real].ravel() if m and not self.tables.m_supported[m]})
+        if off:
+            raise ValueError(f"pokejax: {side} holds moves whose mechanics pokejax does not implement yet: {off} "
+                             f"(ported_envs/pokejax/README.md, Not covered)")
 
 
 # --- batched replays and native-policy rollouts (vmap over battles, lax.scan over steps) ----------
@@ -155,3 +192,21 @@ def bucket(n: int, least: int = 1) -> int:
     while b < n:
         b *= 2
     return b
+
+
+def play_chunks(play, states: dict, xs_fn, n_steps: int, n_live: int) -> dict:
+    """Run ``play`` (from ``make_play``) CHUNK steps at a time from the stacked ``states`` until
+    ``n_steps`` or until every one of the first ``n_live`` battles has ended or been truncated;
+    ``xs_fn(t, batch)`` gives the chunk's actions or keys. Returns numpy records (T, B, ...)."""
+    b = int(jax.tree.leaves(states)[0].shape[0])
+    pieces, done = [], np.zeros(b, bool)
+    done[n_live:] = True
+    t = 0
+    while t < n_steps and not done.all():
+        states, rec = play(states, xs_fn(t, b))
+        rec = jax.tree.map(np.asarray, rec)
+        pieces.append(rec)
+        done |= (rec["terminated"] | rec["truncated"]).any(axis=0)
+        t += CHUNK
+    return jax.tree.map(lambda *x: np.concatenate(x)[:n_steps], *pieces)
+

@@ -93,6 +93,36 @@ def _chacha_block(key):
     return [a + b for a, b in zip(x, init)]
 
 
+def _chacha_block_rolled(key):
+    """The same block with the 10 double rounds as a loop: far less code to compile, for the few
+    places that draw outside the hot step (the team generator at reset)."""
+    const = [U32(0x61707865), U32(0x3320646E), U32(0x79622D32), U32(0x6B206574)]
+    z = jnp.zeros_like(key[..., 0])
+    init = jnp.stack([c + z for c in const] + [key[..., i] for i in range(8)] + [z]
+                     + [U32(int(n)) + z for n in _NONCE], axis=-1)
+
+    def double_round(_, w):
+        x = [w[..., i] for i in range(16)]
+
+        def qr(a, b, c, d):
+            x[a] = x[a] + x[b]; x[d] = _rotl(x[d] ^ x[a], 16)
+            x[c] = x[c] + x[d]; x[b] = _rotl(x[b] ^ x[c], 12)
+            x[a] = x[a] + x[b]; x[d] = _rotl(x[d] ^ x[a], 8)
+            x[c] = x[c] + x[d]; x[b] = _rotl(x[b] ^ x[c], 7)
+
+        qr(0, 4, 8, 12); qr(1, 5, 9, 13); qr(2, 6, 10, 14); qr(3, 7, 11, 15)
+        qr(0, 5, 10, 15); qr(1, 6, 11, 12); qr(2, 7, 8, 13); qr(3, 4, 9, 14)
+        return jnp.stack(x, axis=-1)
+
+    return jax.lax.fori_loop(0, 10, double_round, init) + init
+
+
+def sodium_next_rolled(s):
+    """``next_u32(SODIUM, s)`` through the rolled block: (new key, output)."""
+    blk = _chacha_block_rolled(s)
+    return blk[..., :8], _bswap(blk[..., 8])
+
+
 def _bswap(w):
     return ((w & U32(0xFF)) << U32(24)) | ((w & U32(0xFF00)) << U32(8)) | \
         ((w >> U32(8)) & U32(0xFF00)) | (w >> U32(24))

@@ -42,6 +42,7 @@ SEC_NONE, SEC_STATUS, SEC_FLINCH, SEC_CONFUSION, SEC_BOOSTS = range(5)
 class Tables:
     n_moves: int
     base_spe: np.ndarray        # [species] base Speed (crit chance)
+    sp_base: np.ndarray         # [species, 6] base stats hp, atk, def, spa, spd, spe
     sp_types: np.ndarray        # [species, 2] type ids ([t, 0] for one type): restored when Transform ends
     m_bp: np.ndarray            # [move] base power
     m_acc: np.ndarray           # [move] accuracy percent; -1 = always hits (accuracy: true)
@@ -49,6 +50,7 @@ class Tables:
     m_cat: np.ndarray           # [move] 0 physical, 1 special, 2 status
     m_prio: np.ndarray
     m_pp: np.ndarray
+    m_no_pp_boosts: np.ndarray  # PP Ups do not apply (Struggle)
     m_self_target: np.ndarray   # target == "self"
     m_crit: np.ndarray          # critRatio (1 normal, 2 high)
     m_hits: np.ndarray          # 1, 2 (fixed), or 25 for the 2-5 table
@@ -84,16 +86,18 @@ def build(data: dict) -> Tables:
     species, moves = data["species"], data["moves"]
     n_sp, n_mv = len(species), len(moves)
     base_spe = np.zeros(n_sp, np.int32)
+    sp_base = np.zeros((n_sp, 6), np.int32)
     sp_types = np.zeros((n_sp, 2), np.int32)
     for i, s in enumerate(species):
         sp_types[i, :len(s.get("types", []))] = s.get("types", [])[:2]
         if s.get("base_stats"):
             base_spe[i] = s["base_stats"]["spe"]
+            sp_base[i] = [s["base_stats"][k] for k in ("hp", "atk", "def", "spa", "spd", "spe")]
     z = lambda dt=np.int32: np.zeros(n_mv, dt)
     t = {k: z() for k in ("bp", "acc", "type", "cat", "prio", "pp", "self_target", "crit", "hits", "rn", "rd",
                            "drain", "status", "volatile", "recharge", "sec_kind", "sec_chance", "sec_status",
                            "selfdestruct", "level", "ign", "fx", "crash", "twoturn", "skipld", "counterable",
-                           "supported")}
+                           "supported", "noppb")}
     boosts, sec_boosts = np.zeros((n_mv, 7), np.int32), np.zeros((n_mv, 7), np.int32)
     ids, names = {}, []
     cat_code = {"Physical": 0, "Special": 1, "Status": 2}
@@ -111,6 +115,7 @@ def build(data: dict) -> Tables:
         t["cat"][i] = cat_code[m["category"]]
         t["prio"][i] = m.get("priority", 0)
         t["pp"][i] = m.get("pp", 0)
+        t["noppb"][i] = bool(m.get("noPPBoosts"))
         t["self_target"][i] = m.get("target") == "self"
         t["crit"][i] = m.get("critRatio", 1) or 1
         mh = m.get("multihit")
@@ -160,7 +165,7 @@ def build(data: dict) -> Tables:
         t["supported"][i] = (not odd) and (not callbacks or mid in _HANDLED_CALLBACKS)
     eff = np.asarray(data["type_chart"]["damage_taken"], np.int32).T  # -> [atk, def]
     return Tables(
-        n_moves=n_mv, base_spe=base_spe, sp_types=sp_types, m_bp=t["bp"], m_acc=t["acc"], m_type=t["type"], m_cat=t["cat"],
+        n_moves=n_mv, base_spe=base_spe, sp_base=sp_base, m_no_pp_boosts=t["noppb"], sp_types=sp_types, m_bp=t["bp"], m_acc=t["acc"], m_type=t["type"], m_cat=t["cat"],
         m_prio=t["prio"], m_pp=t["pp"], m_self_target=t["self_target"], m_crit=t["crit"], m_hits=t["hits"],
         m_recoil_num=t["rn"], m_recoil_den=t["rd"], m_drain=t["drain"], m_status=t["status"],
         m_volatile=t["volatile"], m_boosts=boosts, m_self_recharge=t["recharge"], m_sec_kind=t["sec_kind"],

@@ -7,7 +7,8 @@
 // Requests ({"cmd": ..., "id": battle id, ...}); every reply echoes "seq" if given:
 //   hello                         -> {showdown_version, fields, actions}
 //   teams {seed, n}               -> {teams: [...PokemonSet arrays]}  (gen-1 random-battle generator)
-//   reset {format, seed, teams: [t1, t2], record?, log?}           -> step reply
+//   reset {format, seed, teams: [t1, t2] | team_seeds: [s1, s2], record?, log?} -> step reply
+//                                 (team_seeds: generator seeds of the two teams)
 //   step {actions: [a1, a2] | choices: [c1, c2], tape?: {draws, seed_after}} -> step reply
 //   get_state                     -> {state}
 //   set_state {format, state, faults?, record?, log?}               -> step reply
@@ -65,9 +66,12 @@ function reply(e, extra = {}) {
 }
 
 function newBattle(msg) {
-  if (!msg.format || !Array.isArray(msg.teams) || msg.teams.length !== 2) throw new BadRequest('reset needs format and teams: [team1, team2]');
+  // teams given as sets, or as two seeds for Showdown's gen-1 random-battle team generator
+  const teams = Array.isArray(msg.team_seeds) && msg.team_seeds.length === 2 ?
+    msg.team_seeds.map(seed => Teams.generate('gen1randombattle', {seed})) : msg.teams;
+  if (!msg.format || !Array.isArray(teams) || teams.length !== 2) throw new BadRequest('reset needs format and teams: [team1, team2] or team_seeds: [seed1, seed2]');
   return new Battle({formatid: msg.format, seed: msg.seed, send: () => {},
-    p1: {name: 'p1', team: msg.teams[0]}, p2: {name: 'p2', team: msg.teams[1]}});
+    p1: {name: 'p1', team: teams[0]}, p2: {name: 'p2', team: teams[1]}});
 }
 
 function doStep(e, msg) {

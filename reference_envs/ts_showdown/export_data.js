@@ -124,8 +124,8 @@ const out = {
   types, type_chart: {damage_taken: damageTaken},
   species, moves, conditions, formats,
   random_battle_sets: sets,
-  reset: 'reset(seed): p1 team = team_pool[(2*seed) % N], p2 team = team_pool[(2*seed+1) % N]; battle PRNG seed ' +
-    '"sodium," + 16-hex-digit seed (Showdown pads the key with zeros); format per suite variant',
+  reset: 'reset(seed): p1 team = generator seed "sodium," + hex(2*seed+1), p2 team = hex(2*seed+2) (team_pool[2*seed] ' +
+    'and [2*seed+1] for seed < N/2); battle PRNG seed "sodium," + 16-hex-digit seed; format per suite variant',
   team_pool: teamPool,
 };
 const text = JSON.stringify(out) + "\n";  // compact: the team pool makes it large

@@ -3,8 +3,8 @@
 State: ``schema.STATE`` (SCHEMA.md explains every encoding), everything needed to
 continue a battle exactly, PRNG included. Both players act each step: actions are
 joint, ``[a_p1, a_p2]`` over 14 slots each, and the legal mask has shape (2, 14).
-Teams come from Showdown's own gen-1 random-battle generator (a pool exported at
-set-up), so no port needs the team generator.
+Teams come from Showdown's own gen-1 random-battle generator, seeded from the reset
+seed (SCHEMA.md, "Teams and reset(seed)"): any 31-bit seed is a battle.
 
 Variants: ``customgame`` (format gen1customgame: no clauses, hence no clause-tie
 draws) and ``randombattle`` (gen1randombattle rules: Sleep/Freeze Clause Mods and the
@@ -142,9 +142,6 @@ SUITE = Suite(
     tiers=TIERS,
     root=Path(__file__).parent,
     roundtrip_steps=5,
-    # reset(seed) picks teams from the exported pool of 1,024; a port without the team
-    # generator starts from states prepared for exactly these seeds (pokejax's setup).
-    seed_space=1024,
     explain=explain,
     bench=_bench,
     doc=__doc__,

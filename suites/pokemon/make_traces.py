@@ -124,9 +124,9 @@ def _focused(moves: list[int]):
 
 def _record_special(env, seed: int, p1_moves: list[int], p2_moves: list[int], bid: int):
     """Play one focused battle on the reference's bridge with the battle log on: (actions, log per step, states)."""
-    from adapters.ts_showdown import battle_seed, teams_for, to_arrays
+    from adapters.ts_showdown import battle_seed, team_seeds, to_arrays
     reply = env.bridge.call({"cmd": "reset", "id": bid, "format": env.format, "seed": battle_seed(seed),
-                             "teams": teams_for(seed), "log": True})
+                             "team_seeds": team_seeds(seed), "log": True})
     rng = np.random.default_rng([seed, 0x5EED])
     policies = [_focused(p1_moves), _focused(p2_moves)]
     actions, logs, states = [], [], []
@@ -189,8 +189,9 @@ def special_traces(out_dir: Path, only=None) -> None:
             continue
         env = envs.setdefault(variant, TsShowdown(**SUITE.variants[variant]))
         p1, p2 = [ids[m] for m in p1_names], [ids[m] for m in p2_names]
-        seeds = [s for s in range(1024) if any(set(p1) & set(m["moves"]) for m in pool[(2 * s) % 1024])
-                 and (not p2 or any(set(p2) & set(m["moves"]) for m in pool[(2 * s + 1) % 1024]))]
+        # the exported pool's teams 2s and 2s+1 are reset(s)'s (generator seeds 2s+1, 2s+2), s < 512
+        seeds = [s for s in range(512) if any(set(p1) & set(m["moves"]) for m in pool[2 * s])
+                 and (not p2 or any(set(p2) & set(m["moves"]) for m in pool[2 * s + 1]))]
         for seed in seeds:
             actions, logs, states = _record_special(env, seed, p1, p2, 900000 + k)
             at = _first_match(logs, patterns)

@@ -28,7 +28,7 @@ class Mutant(PokeJax):
     def __init__(self, **config):
         super().__init__(**config)
         from ported_envs.pokejax import engine
-        env, debug = self.env, bool(self.config.get("debug")) or bool(self.config.get("record_tape"))
+        env, debug = self.env, bool(self.config.get("debug"))
         env.tables = dataclasses.replace(env.tables, **MUTATIONS[self.mutation][1](env.tables))
         env.step = jax.jit(engine.make_step(env.tables, env.kind, debug=debug, format=env.format))
         env.step_batch = engine.make_batch_step(env.tables, env.kind, debug=debug, format=env.format)

@@ -38,8 +38,8 @@ def test_unsupported_format_and_missing_seed_are_named():
     with pytest.raises(ValueError, match="'gen2ou' is not supported"):
         PokeJaxEnv("gen2ou")
     env = _starts()
-    with pytest.raises(ValueError, match="initial states exist"):
-        env.initial_state(10**9)
+    with pytest.raises(ValueError, match=r"seeds are 0\.\.2\*\*31-1"):
+        env.initial_state(2**31)
 
 
 def test_a_state_with_volatiles_outside_the_pool_is_refused_by_name():
@@ -52,3 +52,31 @@ def test_a_state_with_volatiles_outside_the_pool_is_refused_by_name():
     port = PokeJax(format="gen1customgame")
     with pytest.raises(AdapterError, match=r"volatiles \['leechseed'\].*does not model"):
         port.set_state(st)
+
+
+def test_the_ports_layout_agrees_with_the_family_contract():
+    """The port keeps its own layout (no suite import); the adapter refuses to run if it drifts."""
+    from adapters.pokejax import check_layout
+    from ported_envs.pokejax import layout
+    check_layout()
+    fields = [(f.name, f.np_dtype, f.shape) for f in schema.STATE]
+    assert layout.mismatches(fields, schema.STATUSES, schema.VOLATILES, schema.ACTIONS, schema.OBS_LAYOUT) == []
+    drifted = [(n, "int32" if n == "hp" else d, s) for n, d, s in fields]
+    assert any("field hp" in m for m in layout.mismatches(
+        drifted, schema.STATUSES, schema.VOLATILES, schema.ACTIONS, schema.OBS_LAYOUT))
+    swapped = (schema.VOLATILES[1], schema.VOLATILES[0]) + schema.VOLATILES[2:]
+    assert any("VOLATILES" in m for m in layout.mismatches(
+        fields, schema.STATUSES, swapped, schema.ACTIONS, schema.OBS_LAYOUT))
+
+
+def test_the_port_imports_no_suite_and_no_adapter():
+    """Layering: ported_envs/pokejax runs on its own (the adapter glues it to the suite)."""
+    import ast
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[2] / "ported_envs" / "pokejax"
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            bad = [n for n in names if n.split(".")[0] in ("suites", "adapters", "tests", "equiv")]
+            assert not bad, f"{path.relative_to(root)} imports {bad}"

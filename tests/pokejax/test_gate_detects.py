@@ -12,7 +12,7 @@ def failed(mutant, layers, variant, only, **tier):
 
 
 def test_L1_catches_a_wrong_crit_chance():
-    bad = failed("crit_double_speed", ("L1",), "customgame", ["L1::crit_and_accuracy"], l1_examples=40)
+    bad = failed("crit_double_speed", ("L1",), "customgame", ["L1::crit_and_accuracy"], l1_examples=100)
     assert "L1::crit_and_accuracy::customgame" in bad, bad
 
 

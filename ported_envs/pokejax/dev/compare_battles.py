@@ -6,8 +6,8 @@ canonical field step by step and print each battle's first divergence.
     .venv/bin/python -m ported_envs.pokejax.dev.compare_battles /tmp/b100.jsonl [limit] -batched
 
 Without -jit the engine runs eagerly (no compile, ~1 s per step); with -jit it compiles once.
--batched replays all the battles at once through the adapter's batched path (``PokeJax.replays``:
-the batch step under ``lax.scan``) and compares every canonical field at every step (no tape there).
+-batched replays all the battles at once through the batched path the adapter uses (``env.make_play``:
+the batch step under ``lax.scan``) and compares every field at every step (no tape there).
 """
 import json
 import sys
@@ -16,12 +16,15 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ported_envs.pokejax import engine, prng, tables
-from suites.pokemon import schema
+from ported_envs.pokejax import engine, layout, prng, tables
 
 
 def to_np(d):
-    return {f.name: np.asarray(d[f.name], f.np_dtype).reshape(f.shape) for f in schema.STATE}
+    return layout.as_numpy(d, "recorded state")
+
+
+def differing(want: dict, got: dict) -> list[str]:
+    return [name for name, _, _ in layout.FIELDS if not np.array_equal(want[name], got[name])]
 
 
 def first_divergence(step, b, verbose=False):
@@ -35,7 +38,7 @@ def first_divergence(step, b, verbose=False):
             fail = f"step {k} a={s['a']} tape differs:\n  ref  {s['tape']}\n  mine {mine}"
         else:
             ref, got = to_np(s["s"]), {kk: np.asarray(v) for kk, v in st.items()}
-            diffs = [f for f in ref if not np.array_equal(ref[f], got[f])]
+            diffs = differing(ref, got)
             if diffs:
                 fail = f"step {k} a={s['a']} fields differ: " + "; ".join(
                     f"{f}: ref={ref[f].tolist()} mine={got[f].tolist()}" for f in diffs[:6])
@@ -51,19 +54,29 @@ def first_divergence(step, b, verbose=False):
 
 def batched(battles):
     """Battles of one format replayed together; returns the count that diverged."""
-    from adapters.pokejax import PokeJax
-    port = PokeJax(format=battles[0].get("format", "gen1customgame"))
-    trajs = port.replays([to_np(b["init"]) for b in battles],
-                         [np.array([s["a"] for s in b["steps"]], np.int32) for b in battles], record_states=True)
+    from ported_envs.pokejax.env import CHUNK, PokeJaxEnv, bucket, make_play, play_chunks, stack_states
+    env = PokeJaxEnv(battles[0].get("format", "gen1customgame"))
+    acts = [np.array([s["a"] for s in b["steps"]], np.int32) for b in battles]
+    n, longest = len(battles), max(len(a) for a in acts)
+    padded = np.full((-(-longest // CHUNK) * CHUNK, bucket(n), 2), 13, np.int32)  # 13 = wait
+    for i, a in enumerate(acts):
+        padded[:len(a), i] = a
+    starts = [{k: jnp.asarray(v) for k, v in to_np(b["init"]).items()} for b in battles]
+    states = stack_states(starts + [starts[0]] * (bucket(n) - n))
+    rec = play_chunks(make_play(env.step_batch, 1000, True, None), states,
+                      lambda t, _b: padded[t:t + CHUNK], longest, n)
     bad = 0
-    for b, tr in zip(battles, trajs):
-        fail = f"replay interrupted: {tr.interrupted}" if tr.interrupted else None
-        if fail is None and tr.length != len(b["steps"]):
-            fail = f"length {tr.length}, recorded {len(b['steps'])}"
-        for k, s in enumerate(b["steps"] if fail is None else []):
-            diffs = schema.STATE.compare(to_np(s["s"]), {f: v[k] for f, v in tr.states.items()})
-            if diffs:
-                fail = f"step {k} a={s['a']} fields differ: {[d.field for d in diffs[:6]]}"
+    for i, b in enumerate(battles):
+        fail = None
+        for k, s in enumerate(b["steps"]):
+            if not rec["ok"][k, i]:
+                fail = f"step {k} a={s['a']}: the action is not legal in the port's state"
+            elif rec["overflow"][k, i]:
+                fail = f"step {k}: more PRNG draws than engine.DRAWS_PER_STEP"
+            else:
+                diffs = differing(to_np(s["s"]), {f: v[k, i] for f, v in rec["states"].items()})
+                fail = f"step {k} a={s['a']} fields differ: {diffs[:6]}" if diffs else None
+            if fail:
                 break
         if fail:
             bad += 1
@@ -83,7 +96,7 @@ def main(argv):
         bad = sum(batched(bs) for bs in by_format.values())
         print(f"{n - bad} exact, {bad} diverged")
         return
-    tab = tables.build(schema.load_data())
+    tab = tables.build(layout.load_data())
     steps = {}
 
     def step_for(fmt):
