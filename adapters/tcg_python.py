@@ -28,7 +28,9 @@ class TcgPython(Adapter):
     family = "tcg"
     role = "reference"
     randomness = "tcg-counter-prng"     # spec §5: the port reproduces this generator exactly
-    deterministic_step = True           # a step is a function of (canonical state, action) alone
+    # A step draws coins from the §5 generator held in the state: pairs need the generator
+    # reproduced (randomness), so deterministic_step stays False (it means "draws nothing").
+    deterministic_step = False
 
     def __init__(self, deck0: str = "A-Fire", deck1: str = "B-Water", **config):
         if config:
