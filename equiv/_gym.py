@@ -237,8 +237,9 @@ class GymnaxAdapter(Adapter):
         self._jax, self._jnp = jax, jnp
         self.env, params, _ = _make_gymnax(self.target)
         self.params = params.replace(**config["params"]) if config.get("params") else params
-        self._leaves, self._tree = jax.tree.flatten(self._blank(jax.random.PRNGKey(0)))
-        names = [f.name for f in _fields(self._blank(jax.random.PRNGKey(0)))]
+        blank = self.env.reset_env(jax.random.PRNGKey(0), self.params)[1]
+        self._leaves, self._tree = jax.tree.flatten(blank)
+        names = [f.name for f in _fields(blank)]
         self._time_at = names.index("time")
         self._sizes = [int(np.size(x)) for i, x in enumerate(self._leaves) if i != self._time_at]
         self.state_size = sum(self._sizes) if state_size is None else int(state_size)
@@ -254,10 +255,6 @@ class GymnaxAdapter(Adapter):
     def default_suite(cls, ported_cls):
         from equiv._generated import generic_suite
         return generic_suite(cls, ported_cls)
-
-    def _blank(self, key):
-        return self.env.reset_env(key, self.params if hasattr(self, "params") else
-                                  self.env.default_params)[1]
 
     # The float32 cast keeps the port in its own precision even when another pair in the
     # process enabled JAX's x64 mode.
