@@ -9,7 +9,7 @@ use crate::serial::Serial;
 use crate::sound::Sound;
 use crate::state::{StateReader, StateWriter, MAGIC, VERSION};
 use crate::timer::Timer;
-use crate::{INTR_JOYPAD, INTR_SERIAL, INTR_TIMER, MAX_CYCLES};
+use crate::{INTR_JOYPAD, INTR_LCDC, INTR_SERIAL, INTR_TIMER, MAX_CYCLES};
 
 pub const FLAG_Z: u8 = 0x80;
 pub const FLAG_N: u8 = 0x40;
@@ -187,6 +187,11 @@ pub struct GameBoy {
     pass_end: u64,
     timer_dirty: bool,
     serial_dirty: bool,
+    /// The timer's and serial port's next event (absolute cycle) and when to catch them up next
+    /// (see `others_due`): kept between passes, since only their own events and register writes
+    /// move them (a read catches up, which does not move an event).
+    others_at: u64,
+    due_at: u64,
     /// The ROM fetch window (see `open_code_window`; empty when `code_len` is 0).
     code_lo: u16,
     code_len: u16,
@@ -264,6 +269,8 @@ impl GameBoy {
             code_lo: 0,
             code_len: 0,
             code_base: 0,
+            others_at: 0,
+            due_at: 0,
         })
     }
 
@@ -1624,22 +1631,15 @@ impl GameBoy {
     /// (a component left alone evolves on its own, so its absolute deadline does not move).
     #[inline(always)]
     fn lazy_batch_target(&self) -> i64 {
-        let now = self.now();
-        let timer = Self::deadline(self.timer.last_cycles, self.timer.cycles_to_interrupt);
-        let serial = Self::deadline(self.serial.last_cycles, self.serial.cycles_to_interrupt);
-        let far = |d: u64| {
-            if d == u64::MAX {
-                MAX_CYCLES
-            } else {
-                d.wrapping_sub(now) as i64
-            }
+        let far = if self.others_at == u64::MAX {
+            MAX_CYCLES
+        } else {
+            self.others_at.wrapping_sub(self.now()) as i64
         };
-        let m = far(timer)
-            .min(far(serial))
-            .min(self.lcd.cycles_to_interrupt)
+        far.min(self.lcd.cycles_to_interrupt)
             .min(self.lcd.cycles_to_frame)
-            .min(self.sound.cycles_to_interrupt);
-        m.max(4)
+            .min(self.sound.cycles_to_interrupt)
+            .max(4)
     }
 
     /// A coordinator pass that catches the timer and serial up only when an event of theirs
@@ -1655,26 +1655,28 @@ impl GameBoy {
         if self.sound.emulate {
             self.sound.tick(now);
         }
-        if self.serial_dirty
-            || now >= Self::deadline(self.serial.last_cycles, self.serial.cycles_to_interrupt)
-        {
-            if self.serial.tick(now) {
-                self.if_reg |= INTR_SERIAL;
-            }
-            self.serial_dirty = false;
-        }
-        if self.timer_dirty
-            || self.timer.tima_reload_state != 0
-            || now >= Self::deadline(self.timer.last_cycles, self.timer.cycles_to_interrupt)
-        {
-            if self.timer.tick(now) {
-                self.if_reg |= INTR_TIMER;
-            }
-            self.timer_dirty = false;
+        if self.timer_dirty || self.serial_dirty || now >= self.due_at {
+            self.catch_up_others(now);
         }
         let f = self.lcd.tick(now);
         self.if_reg |= f;
         self.pass_end = now;
+    }
+
+    /// Catch the timer and serial port up (both: catching up early changes nothing) and note
+    /// their next event.
+    #[inline]
+    fn catch_up_others(&mut self, now: u64) {
+        if self.serial.tick(now) {
+            self.if_reg |= INTR_SERIAL;
+        }
+        if self.timer.tick(now) {
+            self.if_reg |= INTR_TIMER;
+        }
+        self.timer_dirty = false;
+        self.serial_dirty = false;
+        self.others_at = self.others_deadline();
+        self.due_at = self.others_due(self.others_at);
     }
 
     /// Lazy passes with a halted CPU that nothing can wake: the reference's CPU batch then
@@ -1690,13 +1692,12 @@ impl GameBoy {
             self.lazy_pass(target);
             return;
         }
-        // `others`: the timer's and serial port's next event (for the batch target); `due`: when to
-        // catch them up (at once after a register write, every pass while TIMA reloads)
-        let mut others = self.others_deadline();
-        let mut due = if self.timer_dirty || self.serial_dirty { 0 } else { self.others_due(others) };
+        if self.timer_dirty || self.serial_dirty {
+            self.due_at = 0;
+        }
         loop {
             let now = self.now();
-            let far = if others == u64::MAX { MAX_CYCLES } else { others.wrapping_sub(now) as i64 };
+            let far = if self.others_at == u64::MAX { MAX_CYCLES } else { self.others_at.wrapping_sub(now) as i64 };
             let target = far
                 .min(self.lcd.cycles_to_interrupt)
                 .min(self.lcd.cycles_to_frame)
@@ -1704,23 +1705,41 @@ impl GameBoy {
                 .max(4);
             self.cycles += target;
             let now = self.now();
-            if now >= due {
-                if self.serial.tick(now) {
-                    self.if_reg |= INTR_SERIAL;
-                }
-                if self.timer.tick(now) {
-                    self.if_reg |= INTR_TIMER;
-                }
-                self.timer_dirty = false;
-                self.serial_dirty = false;
-                others = self.others_deadline();
-                due = self.others_due(others);
+            if now >= self.due_at {
+                self.catch_up_others(now);
             }
             let f = self.lcd.tick(now);
             self.if_reg |= f;
             self.pass_end = now;
             if self.lcd.frame_done || self.if_reg & self.ie_reg & 0x1F != 0 {
                 return;
+            }
+            if self.ie_reg & INTR_LCDC == 0 && self.lcd_only_passes(self.due_at) {
+                return;
+            }
+        }
+    }
+
+    /// Passes in which only the LCD moves: its next event comes before `limit` (the timer's or
+    /// serial port's next catch-up) and at least 4 cycles ahead, so each pass's target is exactly
+    /// the LCD's distance, and no STAT edge can wake the CPU (IE has no LCDC bit). Returns true
+    /// when the frame ends or VBlank wakes the CPU, false when the general loop must take over.
+    #[inline(always)]
+    fn lcd_only_passes(&mut self, limit: u64) -> bool {
+        let sound = self.sound.cycles_to_interrupt;
+        let mut now = self.now();
+        loop {
+            let t = self.lcd.cycles_to_interrupt.min(self.lcd.cycles_to_frame).min(sound);
+            if t < 4 || now.wrapping_add(t as u64) >= limit {
+                return false;
+            }
+            now += t as u64;
+            self.cycles = now as i64;
+            let f = self.lcd.tick(now);
+            self.if_reg |= f;
+            self.pass_end = now;
+            if self.lcd.frame_done || f & self.ie_reg & 0x1F != 0 {
+                return true;
             }
         }
     }
@@ -1798,6 +1817,8 @@ impl GameBoy {
         // the same cycle (a loaded state need not be so), which the lazy passes rely on.
         let target = self.batch_target();
         self.coordinator_pass(target);
+        self.others_at = self.others_deadline();
+        self.due_at = self.others_due(self.others_at);
         while !self.lcd.frame_done && self.illegal.is_none() {
             if self.halted && !self.int_queued && self.ie_delay == 0 && self.if_reg & self.ie_reg & 0x1F == 0 {
                 self.halted_passes();

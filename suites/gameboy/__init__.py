@@ -23,7 +23,7 @@ from equiv import EXACT, Coverage, Discrete, Field, Metric, Policy, Property, Sc
 from suites.gameboy import coverage
 from reference_envs.gameboy.state import FIELDS
 from suites.gameboy.cases import (KEY_BLOCKS, alu8_edges, cpu_cases, enumerated, interrupt_edges, key_block,
-                                  misc_edges, opcode_blocks, opcode_targets, play_cases, timer_edges)
+                                  misc_edges, opcode_blocks, opcode_targets, play_cases, ppu_edges, timer_edges)
 
 STATE = Schema(Field(name, dtype, shape, EXACT, doc) for name, dtype, shape, doc in FIELDS)
 
@@ -125,6 +125,9 @@ CPU_PROPERTIES = [
     Property("edges_interrupts", enumerated("edges_interrupts", interrupt_edges), variants=CPU,
              doc="EI's delay running out with an interrupt pending, RETI and IF/IE writes with IME on, "
                  "HALT with IME off and an interrupt pending, dispatches whose pushes land on IE"),
+    Property("edges_ppu", enumerated("edges_ppu", ppu_edges), variants=CPU,
+             doc="the PPU 1-16 cycles before a mode or line change, LYC at the current or next line, then "
+                 "an instruction reading or writing STAT, LY, LYC, SCX, WY, LCDC, VRAM or OAM, or HALT"),
     *[Property(f"decisions[{k}]", enumerated(f"decisions[{k}]", lambda k=k: key_block(k)), variants=CPU,
                doc=f"block {k} of every opcode x decision key (coverage.py), inputs near another outcome")
       for k in range(KEY_BLOCKS)],

@@ -262,6 +262,8 @@ def make_case(reference, target: Target, seed) -> Case:
     rng = np.random.default_rng(seed)
     if target.special and target.special.startswith(("timer:", "irq:")):
         return _edge_case(reference, target, rng)
+    if target.special and target.special.startswith("ppu:"):
+        return _ppu_case(reference, target, rng)
     if target.special:
         return _special_case(reference, target, rng)
     return _instruction_case(reference, target, rng)
@@ -474,6 +476,62 @@ def interrupt_edges() -> list[Target]:
     for sp in (0x0000, 0x0001, 0x0002):
         out.append(Target(None, special=f"irq:dispatch, SP={sp:04X}:NOP"))
     return out
+
+
+PPU_OPS = {"NOP": [0x00], "read STAT": [0xF0, 0x41], "read LY": [0xF0, 0x44], "write LYC": [0xE0, 0x45],
+           "write STAT": [0xE0, 0x41], "LCD off": [0xE0, 0x40], "write SCX": [0xE0, 0x43],
+           "write WY": [0xE0, 0x4A], "read VRAM": [0x7E], "write VRAM": [0x77], "read OAM": [0x7E],
+           "write OAM": [0x77], "HALT": [0x76]}
+PPU_WARMUPS = (40, 300, 700, 1100, 1500)  # the LCD still on (the CPU exerciser switches it off later)
+
+
+def ppu_edges() -> list[Target]:
+    """The PPU a few cycles before its next mode change or line (LY) change, with LYC equal to
+    the current or the next line, STAT sources, IE and the window line chosen at random, then an
+    instruction that reads or writes STAT, LY, LYC, SCX, WY, LCDC, VRAM or OAM (or halts)."""
+    out = []
+    for d in (1, 2, 4, 8, 16):
+        for op in ("NOP", "read STAT", "read LY", "write LYC", "write STAT", "read VRAM", "write OAM", "HALT"):
+            out.append(Target(None, special=f"ppu:{d} cycles before the next event:{op}"))
+    return out[:36] + [Target(None, special=f"ppu:4 cycles before the next event:{op}")
+                       for op in ("LCD off", "write SCX", "write WY", "write VRAM")]
+
+
+def _ppu_case(reference, target: Target, rng) -> Case:
+    warmup = PPU_WARMUPS[int(rng.integers(len(PPU_WARMUPS)))]
+    s = _base(reference, warmup)
+    for r in "bcde":
+        s[r] = np.uint8(rng.integers(256))
+    s["f"] = np.uint8(rng.integers(16) << 4)
+    _quiet_interrupts(s, rng)
+    s["ie"] = np.uint8(int(s["ie"]) | (0x02 if rng.integers(2) else 0))  # the STAT interrupt, often
+    if int(s["ime"]):
+        s["if_"] = np.uint8(int(s["if_"]) & ~int(s["ie"]))
+    _, edge, op = target.special.split(":")
+    d = int(edge.split()[0])
+    # later in the current mode: as if d cycles before its end had passed (nothing else moves)
+    clock, goal = int(s["lcd_clock"]), int(s["lcd_clock_target"])
+    if goal > clock:
+        s["lcd_clock"] = np.uint64(goal - min(d, goal - clock))
+    ly = int(s["ly"])
+    s["lyc"] = np.uint8(int(rng.choice([ly, (ly + 1) % 154, int(rng.integers(154))])))
+    s["stat"] = np.uint8((int(s["stat"]) & 0x87) | (int(rng.integers(16)) << 3))
+    s["wy"] = np.uint8(int(rng.choice([ly, (ly + 1) % 154, int(rng.integers(144))])))
+    pc = int(rng.integers(0xC000, 0xDFF0))
+    s["pc"], s["sp"] = np.uint16(pc), np.uint16(_away_from(rng, pc, 6))
+    a = {"write LYC": int(rng.choice([ly, (ly + 1) % 154])), "write STAT": int(rng.integers(256)),
+         "LCD off": 0x11, "write SCX": int(rng.integers(256)), "write WY": int(rng.choice([ly, ly + 1]))}.get(
+        op, int(rng.integers(256)))
+    s["a"] = np.uint8(a)
+    if "VRAM" in op or "OAM" in op:
+        p = (0x8000 + int(rng.integers(0x2000))) if "VRAM" in op else (0xFE00 + int(rng.integers(0xA0)))
+        s["h"], s["l"] = np.uint8(p >> 8), np.uint8(p & 0xFF)
+    code = PPU_OPS[op] + [int(rng.integers(256)) for _ in range(2)]
+    for k, byte in enumerate(code[:3]):
+        _poke(s, pc + k, byte)
+    return Case(s, 0, note=f"{target.special}: LY={ly} LYC={int(s['lyc'])} STAT={int(s['stat']):02X} "
+                           f"clock {int(s['lcd_clock'])}/{goal} A={a:02X} at PC={pc:04X}, {warmup} instructions "
+                           f"after power-on")
 
 
 def _edge_case(reference, target: Target, rng) -> Case:

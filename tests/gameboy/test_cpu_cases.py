@@ -33,7 +33,7 @@ def test_each_opcode_has_its_own_case_at_every_tier():
     # an enumerated property runs every case when the tier allows as many examples as it has cases
     for name, block in blocks:
         assert len(block) <= fewest, f"{name}: {len(block)} cases, but a tier runs only {fewest}"
-    for edges in (cases.alu8_edges, cases.misc_edges, cases.timer_edges, cases.interrupt_edges):
+    for edges in (cases.alu8_edges, cases.misc_edges, cases.timer_edges, cases.interrupt_edges, cases.ppu_edges):
         assert len(edges()) <= fewest, f"{edges.__name__}: more cases than a tier runs"
 
 
