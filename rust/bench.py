@@ -1,7 +1,7 @@
 """Frames/s of PyBoy 2.8.1 (headless, no render) and EmuRust (single-threaded and VecEmulator
-n = 1..N), side by side from one run:
+n = 1..N), side by side from one run, on the game ROM and the CPU-bound ALU sweep:
 
-    .venv/bin/python rust/bench.py [--frames 3000] [--max-n 4] [--rom game]
+    .venv/bin/python rust/bench.py [--frames 3000] [--max-n 4] [--roms game,alu_sweep] [--rounds 3]
 
 The same as `equiv bench reference=pyboy ported=emurust`; the one implementation is
 suites/gameboy/bench.py (same corpus ROM, same boot ROM, same sound setting and button

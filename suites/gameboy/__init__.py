@@ -8,10 +8,14 @@ channel of the framebuffer), a CRC of the serial output, and for the game ROM th
 score delta and game-over/win.
 
 Variants: `cpu` steps one instruction (L1 injects generated CPU states); every
-other variant runs one corpus ROM frame by frame with a joypad action. L2 traces
-replay scripted button sequences per ROM; L3 plays seeded random button processes on
-the game ROM (lockstep, since the emulator itself is deterministic) and compares game outcomes.
-A diverging step is bisected to the first differing instruction (`explain`).
+other variant runs one corpus ROM frame by frame with a joypad action. L1 on `cpu` gives every
+opcode and CB opcode its own case at every tier, cases on both sides of every named flag,
+timer, interrupt and PPU edge, and (in full at standard and deep) every opcode x decision key of
+coverage.py, which those tiers require (suites/gameboy/cases.py). L2 traces replay scripted
+button sequences per ROM, among them the ALU sweep ROM (8-bit ALU exhaustive over operands x
+carry); L3 plays seeded random button processes on the game ROM (lockstep, since the emulator
+itself is deterministic) and compares game outcomes. A diverging step is bisected to the first
+differing instruction (`explain`).
 """
 from __future__ import annotations
 
