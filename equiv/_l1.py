@@ -47,7 +47,8 @@ def plan(pair) -> list[ItemSpec]:
         if not pair.sync.comparable:
             continue
         for prop in pair.suite.properties:
-            if prop.variants is None or variant in prop.variants:
+            if (prop.variants is None or variant in prop.variants) and (
+                    prop.tiers is None or pair.options.tier in prop.tiers):
                 specs.append(ItemSpec(item_id("L1", prop.name, variant), "L1", variant, prop.name,
                                       lambda p, v=variant, pr=prop: cross_property(p, v, pr)))
     return specs

@@ -303,6 +303,8 @@ class PairRun:
         if self.coverage is not None:
             minimum = self.tier.coverage_min
             for variant in self.variants:
+                if self.coverage.coverage.keys is not None and self.coverage.coverage.keys(variant) is None:
+                    continue  # a variant with no declared keys: nothing to report or require
                 self.specs.append(ItemSpec(f"coverage::{variant}", "coverage", variant, "coverage",
                                            lambda p, v=variant: p.coverage.result(v, minimum)))
             self.note("coverage", "semantic coverage", True,

@@ -29,13 +29,15 @@ class Property:
 
     ``cases(reference, variant)`` builds the strategy; it may use the reference
     adapter (to reach states by play, say). ``variants`` limits the property to
-    some variants (None: all).
+    some variants, ``tiers`` to some tiers (None: all): an exhaustive sweep can be
+    kept for the standard and deep tiers.
     """
 
     name: str
     cases: Callable[[Any, str], Any]
     doc: str = ""
     variants: tuple | None = None
+    tiers: tuple | None = None
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,8 @@ class Coverage:
     reference transition covers (``before``/``after`` canonical states, ``outputs`` its
     output record). ``keys(variant) -> iterable of str | None``: every key the variant can
     reach, so the report lists keys never hit and a tier can require each of them
-    (``Tier.coverage_min``). ``keys`` may be None when the universe is open.
+    (``Tier.coverage_min``); a variant for which it returns None gets no coverage item. ``keys``
+    itself may be None when the universe is open: hits are reported, nothing is required.
     """
 
     hit: Callable
