@@ -48,7 +48,8 @@ def legal_mask(E: Engine, s):
         targeted = targeted | tr(name)
     koga = tr("koga") & K.names_ok[hand, card[0]] & (n_bench >= 1)
     sabrina = tr("sabrina") & (y_bench >= 1)
-    untargeted = (in_hand & (hkind >= ITEM) & (hkind != TOOL) & ~targeted & ~tr("koga") & ~tr("sabrina")) | koga | sabrina
+    untargeted = in_hand & (hkind >= ITEM) & (hkind != TOOL) & ~targeted & ~tr("koga") & ~tr("sabrina")
+    untargeted = untargeted | koga | sabrina
     per_card = fence({
         "t4": playable & ((basic & (n_bench < 3)) | untargeted),
         "evolve": playable & (hkind == POKEMON) & (hstage > 0) & (turn >= 3), "from": K.c(hrows, "evolves_from"),
@@ -94,8 +95,8 @@ def legal_mask(E: Engine, s):
     # Each part is materialised before the 72 entries are assembled: otherwise XLA on CPU fuses the
     # whole computation into the assembly and redoes it for every entry.
     in_setup, in_main = phase == SETUP, phase == MAIN
-    parts = fence((setup_end, setup_play, attach, play.reshape(-1), ability, retreat[1:],
-                         attack, own, opp, in_setup, in_main, phase == CHOICE))
+    parts = fence((setup_end, setup_play, attach, play.reshape(-1), ability, retreat[1:], attack, own, opp,
+                   in_setup, in_main, phase == CHOICE))
     setup_end, setup_play, attach, play, ability, retreat, attack, own, opp, in_setup, in_main, in_choice = parts
     t4 = jnp.arange(5) == 4
     return jnp.concatenate([

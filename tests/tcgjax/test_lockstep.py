@@ -37,3 +37,32 @@ def test_lockstep_catches_a_one_rule_mutant(case):
                        port_cls=mutants.adapter_class(name))
     assert bad, f"{name} played {games} {policy} games of {variant} exactly like the reference"
     assert bad[0][1][1] in fields, bad[0][1]
+
+
+def test_the_rarer_mutants_differ_where_their_rule_acts():
+    """checkup_other_first and paralysis_at_once seldom show in random games (a double Burn, a
+    Paralysis that matters): here each is driven to its rule directly, next to the correct port."""
+    from suites.tcg.scenarios import find_ctr, heads, pokemon, scenario, tails
+    from tests.tcgjax.port import port_at
+
+    ctr = find_ctr(4, [heads, tails])                 # first Burn coin heads, second tails
+    burns = scenario("A-Fire", "B-Water", turn=8, turn_player=0, seed=4, rng_ctr=ctr,
+                     p0={"slots": {0: pokemon("Magmar", status=("burned",)), 1: pokemon("Slugma")}},
+                     p1={"slots": {0: pokemon("Articuno ex", status=("burned",)), 1: pokemon("Froakie")}})
+    right = port_at(burns)
+    right.step(0)
+    wrong = port_at(burns, mutants.adapter_class("checkup_other_first"))
+    wrong.step(0)
+    assert right.get_state()["status"][:, 0, 1].tolist() == [0, 1]    # P's coin first: P cured, O still Burned
+    assert wrong.get_state()["status"][:, 0, 1].tolist() == [1, 0]
+
+    ctr = find_ctr(5, [heads])
+    shock = scenario("C-Dragon-Lightning", "B-Water", turn=5, turn_player=0, seed=5, rng_ctr=ctr,
+                     p0={"slots": {0: pokemon("Pincurchin", energy="LL")}},
+                     p1={"slots": {0: pokemon("Froakie", energy="W"), 1: pokemon("Staryu")}})
+    right = port_at(shock)
+    right.step(62)
+    wrong = port_at(shock, mutants.adapter_class("paralysis_at_once"))
+    wrong.step(62)
+    assert right.get_state()["status"][1, 0, 3] == 1 and wrong.get_state()["status"][1, 0, 3] == 0
+    assert not right.legal_actions()[62] and wrong.legal_actions()[62]     # R-4.1: cannot attack
