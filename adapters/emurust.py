@@ -1,15 +1,15 @@
 """The gameboy family's port: EmuRust, our Rust DMG emulator (rust/, pyo3 module `emurust`).
 
 State crosses the boundary as the family's canonical fields
-(reference_envs/gameboy/state.py): `Emulator.state_fields()` returns them as a dict
+(suites/gameboy/state.py): `Emulator.state_fields()` returns them as a dict
 of ints / bytes and `Emulator.load_state_fields(dict)` injects them.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from reference_envs.gameboy.env import PRIME_FRAMES, SOUND_EMULATED, GameBoyAdapter, corpus_problem
-from reference_envs.gameboy.state import SPEC
+from adapters._gameboy import PRIME_FRAMES, SOUND_EMULATED, GameBoyAdapter, corpus_problem
+from suites.gameboy.state import SPEC
 
 NEEDED = ("step", "run_frames", "set_buttons", "peek", "framebuffer", "serial_output",
           "state_fields", "load_state_fields", "cpu_state")

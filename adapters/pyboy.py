@@ -14,7 +14,7 @@ import tempfile
 import numpy as np
 
 from reference_envs.gameboy.buttons import BUTTONS
-from reference_envs.gameboy.env import PRIME_FRAMES, SOUND_EMULATED, GameBoyAdapter, corpus_problem
+from adapters._gameboy import PRIME_FRAMES, SOUND_EMULATED, GameBoyAdapter, corpus_problem
 from reference_envs.gameboy.savestate import Layout
 
 PINNED = "2.8.1"

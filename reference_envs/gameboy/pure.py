@@ -78,7 +78,7 @@ class PureWorker:
         env["PYTHONPATH"] = os.pathsep.join([str(path), str(ROOT)])
         self.proc = subprocess.Popen([sys.executable, "-m", "reference_envs.gameboy.pure_worker"],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=str(ROOT))
-        from reference_envs.gameboy.env import SOUND_EMULATED
+        from suites.gameboy.state import SOUND_EMULATED
         self.call("open", rom, boot, SOUND_EMULATED)
 
     def call(self, op: str, *args):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from reference_envs.gameboy.state import MACHINE_FIELDS, SPEC
+from suites.gameboy.state import MACHINE_FIELDS, SPEC
 
 STATE_VERSION = 29
 SCREEN = np.dtype([("rgba", "<u4"), ("attr", "u1")])

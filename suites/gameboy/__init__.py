@@ -3,7 +3,7 @@
 State: every piece of emulator state that decides what happens next (CPU registers,
 flags, IME, EI delay, HALT, cycles; OAM DMA; PPU registers, clocks and VRAM/OAM; the
 framebuffer; WRAM/HRAM; timer internals; MBC banks and cartridge RAM; joypad lines;
-serial), all exact; see reference_envs/gameboy/state.py. Outputs: the screen (red
+serial), all exact; see suites/gameboy/state.py. Outputs: the screen (red
 channel of the framebuffer), a CRC of the serial output, and for the game ROM the
 score delta and game-over/win.
 
@@ -25,7 +25,7 @@ import numpy as np
 
 from equiv import EXACT, Coverage, Discrete, Field, Metric, Policy, Property, Schema, Suite, Tier
 from suites.gameboy import coverage
-from reference_envs.gameboy.state import FIELDS
+from suites.gameboy.state import FIELDS
 from suites.gameboy.cases import (KEY_BLOCKS, alu8_edges, cpu_cases, enumerated, interrupt_edges, key_block,
                                   misc_edges, opcode_blocks, opcode_targets, play_cases, ppu_edges, timer_edges)
 
@@ -113,7 +113,7 @@ CPU = ("cpu",)
 # Single-instruction properties (suites/gameboy/cases.py says how each is built). The
 # enumerated ones run every case at a tier that allows as many examples as they have cases:
 # opcodes[..] and edges_* (at most 40 cases) at every tier; decisions[k] (at most 200) in full
-# at standard and deep, 40 sampled at quick.
+# at standard and deep, where coverage requires every key (quick leaves them out).
 CPU_PROPERTIES = [
     *[Property(name, enumerated(name, lambda c=codes: opcode_targets(c)), variants=CPU,
                doc=f"every opcode of {name[8:-1]} once, inputs one step from another outcome")
@@ -133,6 +133,7 @@ CPU_PROPERTIES = [
              doc="the PPU 1-16 cycles before a mode or line change, LYC at the current or next line, then "
                  "an instruction reading or writing STAT, LY, LYC, SCX, WY, LCDC, VRAM or OAM, or HALT"),
     *[Property(f"decisions[{k}]", enumerated(f"decisions[{k}]", lambda k=k: key_block(k)), variants=CPU,
+               tiers=("standard", "deep"),
                doc=f"block {k} of every opcode x decision key (coverage.py), inputs near another outcome")
       for k in range(KEY_BLOCKS)],
     Property("cpu_instruction", cpu_cases, variants=CPU,

@@ -83,7 +83,7 @@ class _Single:
 
 def _vec_rows(port_cls, rom: str, warm, timed, max_n: int) -> list[dict]:
     import emurust
-    from reference_envs.gameboy.env import SOUND_EMULATED
+    from suites.gameboy.state import SOUND_EMULATED
     probe = port_cls(rom=rom, frameskip=1)  # the ROM and boot bytes the adapter would load
     rom_bytes, boot = probe.rom, probe.boot
     probe.close()
@@ -105,7 +105,7 @@ def _vec_rows(port_cls, rom: str, warm, timed, max_n: int) -> list[dict]:
 
 def bench(reference_cls=None, ported_cls=None, args=None) -> list[dict]:
     from reference_envs.gameboy import build
-    from reference_envs.gameboy.env import SOUND_EMULATED
+    from suites.gameboy.state import SOUND_EMULATED
     if reference_cls is None or ported_cls is None:
         from adapters.emurust import EmuRust
         from adapters.pyboy import PyBoyAdapter

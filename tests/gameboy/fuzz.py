@@ -21,7 +21,7 @@ import numpy as np
 
 from reference_envs.gameboy.buttons import BUTTONS
 from reference_envs.gameboy.savestate import Layout
-from reference_envs.gameboy.state import SPEC
+from suites.gameboy.state import SPEC
 
 # I/O registers written (weight, address, value chooser)
 WRITES = [

@@ -5,7 +5,7 @@ import re
 import numpy as np
 import yaml
 
-from reference_envs.gameboy.state import blank
+from suites.gameboy.state import blank
 from suites.gameboy import SUITE, cases, coverage
 
 

@@ -163,3 +163,17 @@ def test_frames_match_pyboy(tmp_path):
         assert np.array_equal(ref.screen.ndarray, emu.framebuffer()), f"screen, frame {frame}"
         assert ref._serial().encode("latin-1") == emu.serial_output()
     ref.stop(save=False)
+
+
+def test_emurust_encodes_the_family_contract_field_by_field():
+    """One place for the contract (suites/gameboy/state.py): EmuRust owns its encoder in Rust, and
+    its state agrees with the contract in names, dtypes and shapes."""
+    from adapters.emurust import EmuRust
+    from suites.gameboy.state import SPEC
+    port = EmuRust(rom="cpu_instrs", mode="instruction", episode_steps=64)
+    port.reset(0)
+    state = port.get_state()
+    for name, (dtype, shape) in SPEC.items():
+        value = np.asarray(state[name])
+        assert (value.dtype, value.shape) == (dtype, tuple(shape)), (name, value.dtype, value.shape)
+    port.close()

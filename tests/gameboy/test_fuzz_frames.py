@@ -6,7 +6,7 @@ first 20 ROMs differ.)"""
 import pytest
 
 from reference_envs.gameboy import build
-from reference_envs.gameboy.env import corpus_problem
+from adapters._gameboy import corpus_problem
 from tests.gameboy.fuzz import compare
 
 

@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 
 from adapters.pyboy import PyBoyAdapter
-from reference_envs.gameboy.env import PRIME_FRAMES
-from reference_envs.gameboy.state import SPEC
+from suites.gameboy.state import PRIME_FRAMES
+from suites.gameboy.state import SPEC
 from suites.gameboy import SUITE
 
 

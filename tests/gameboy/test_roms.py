@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from reference_envs.gameboy import build
-from reference_envs.gameboy.env import corpus_problem
+from adapters._gameboy import corpus_problem
 
 
 def _pyboy(name):

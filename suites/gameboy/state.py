@@ -1,8 +1,11 @@
-"""The gameboy family's canonical state: every piece of DMG emulator state that decides
-what happens next, named by component, in the terms of the reference (PyBoy 2.8.1).
+"""The gameboy family's contract: the canonical state (every piece of DMG emulator state that
+decides what happens next, named by component, in the terms of the reference, PyBoy 2.8.1) and
+the settings both sides must run with.
 
-Both adapters convert to and from this form. Fields are grouped by what they model;
-the groups double as the memory-region hashes used in per-frame trace comparison.
+Both adapters convert to and from this form; the suite's schema is built from it, and
+EmuRust (which imports nothing of Python) is checked against it field by field. Fields are
+grouped by what they model; the groups double as the memory-region hashes used in per-frame
+trace comparison.
 Left out, with reasons (also in suites/gameboy/ledger.yaml): the APU (sound), CGB-only
 registers, the SGB border, PyBoy's write-only storage behind unmapped I/O addresses and
 its per-line render latches (an implementation detail of drawing the frame at its end;
@@ -11,6 +14,18 @@ their effect is the framebuffer, which is compared).
 from __future__ import annotations
 
 import numpy as np
+
+# Both sides run without sound emulation: EmuRust does not emulate the sound channels,
+# and with it off PyBoy reads FF10-FF3F as 0 and leaves the APU out of its CPU batches.
+# PyBoy (compiled and pure copy) and EmuRust must all get this same value.
+SOUND_EMULATED = False
+# PyBoy's renderer keeps a window line counter that is not in its save state (so not in the
+# canonical state either): fresh, it is 0; line 143 of a rendered frame sets it to -1. In frame
+# mode every episode therefore starts with this many rendered frames after power-on (the boot
+# ROM's hand-off; the counter is -1 from then on at step boundaries), and set_state loads the
+# state into a machine powered on and run the same way, on both sides, so an injected state
+# never inherits the counter of an earlier episode.
+PRIME_FRAMES = 2
 
 # (name, dtype, shape, doc)
 FIELDS = [

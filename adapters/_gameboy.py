@@ -1,4 +1,6 @@
-"""What a gameboy-family adapter is, shared by the PyBoy reference and the EmuRust port.
+"""What a gameboy-family adapter is, shared by the PyBoy reference and the EmuRust port
+(private to adapters/; the family's contract, state fields and settings both sides must
+agree on, is suites/gameboy/state.py).
 
 The environment is a DMG running one corpus ROM from power-on through equiv's own
 boot ROM. The emulator is deterministic; the only randomness is the button process
@@ -27,22 +29,12 @@ import numpy as np
 
 from equiv import Adapter, Step
 from reference_envs.gameboy import build
+from suites.gameboy.state import PRIME_FRAMES, SOUND_EMULATED  # noqa: F401 (re-exported for the two adapters)
 
 MODES = ("frame", "instruction")
 # The game ROM's status block (see roms/game.asm).
 GAME_STATE, GAME_SCORE, GAME_LIVES = 0xC0A0, 0xC0A1, 0xC0A2
 GAME_PLAYING, GAME_LOST, GAME_WON = 0, 1, 2
-# Both sides run without sound emulation: EmuRust does not emulate the sound channels,
-# and with it off PyBoy reads FF10-FF3F as 0 and leaves the APU out of its CPU batches.
-# PyBoy (compiled and pure copy) and EmuRust must all get this same value.
-SOUND_EMULATED = False
-# PyBoy's renderer keeps a window line counter that is not in its save state (so not in the
-# canonical state either): fresh, it is 0; line 143 of a rendered frame sets it to -1. In frame
-# mode every episode therefore starts with this many rendered frames after power-on (the boot
-# ROM's hand-off; the counter is -1 from then on at step boundaries), and set_state loads the
-# state into a machine powered on and run the same way, on both sides, so an injected state
-# never inherits the counter of an earlier episode.
-PRIME_FRAMES = 2
 
 
 def corpus_problem() -> str | None:
@@ -55,6 +47,7 @@ def corpus_problem() -> str | None:
 class GameBoyAdapter(Adapter):
     family = "gameboy"
     randomness = "gameboy-deterministic"
+    deterministic_step = True  # the emulator draws nothing: a step is a function of state and buttons
 
     def __init__(self, rom: str = "game", mode: str = "frame", frameskip: int = 1,
                  episode_steps: int = 1000, **config):
@@ -127,7 +120,7 @@ class GameBoyAdapter(Adapter):
         missing = [k for k in ("episode_step", "serial_crc") if k not in state]
         if missing:
             raise ValueError(f"gameboy state lacks {missing}; build states with get_state() "
-                             f"(reference_envs/gameboy/state.py lists the fields)")
+                             f"(suites/gameboy/state.py lists the fields)")
         self._set_machine(state)
         self._t, self._crc = int(state["episode_step"]), int(state["serial_crc"])
         self._serial_new()  # bytes sent before the state was injected are not this episode's
