@@ -78,7 +78,10 @@ def _shuffle_if_batched(axis_size, in_batched, a, m, u, on):
 
     def chunk(carry):
         done, todo = carry
-        pick_ = jnp.nonzero(todo, size=k, fill_value=axis_size)[0]    # axis_size = none: dropped below
+        # the first k games still to shuffle (top_k, not nonzero: that is a running sum over the batch);
+        # a slot with nothing left to take gets axis_size, an index the scatter below drops
+        score, first = jax.lax.top_k(jnp.where(todo, axis_size - jnp.arange(axis_size), 0), k)
+        pick_ = jnp.where(score > 0, first, axis_size)
         sub, _ = jax.vmap(shuffle)(done.at[pick_].get(mode="clip"), m.at[pick_].get(mode="clip"),
                                    u.at[pick_].get(mode="clip"))
         return done.at[pick_].set(sub, mode="drop"), todo.at[pick_].set(False, mode="drop")
