@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -37,6 +38,11 @@ class Consts:
     do not carry (one value each in the pool; checked at build time)."""
 
     def __init__(self, t: C.Tables):
+        # concrete constants even when the first Engine is built while a function is being traced
+        with jax.ensure_compile_time_eval():
+            self._build(t)
+
+    def _build(self, t: C.Tables):
         self.t = t
         # one constant column per card property: a lookup gathers only the columns it uses (gathering
         # whole rows stored [..., 17] copies per lookup under vmap, and a column gather fuses into its reader)

@@ -100,3 +100,21 @@ def test_decks_are_checked_against_r_1_1():
         cards.make_deck("colorless", "C", TEST_DECK_T.cards)
     with pytest.raises(ValueError, match="unknown deck"):
         cards.deck("Z-Nothing")
+
+
+def test_module_level_functions_jit_and_vmap():
+    """The gymnax-style API: reset(seed, deck0, deck1), legal_mask, step, observe, done."""
+    from functools import partial
+
+    import jax.numpy as jnp
+
+    import ported_envs.tcgjax as tcg
+    seeds = jnp.asarray([12345, 7], jnp.uint32)
+    s = jax.jit(jax.vmap(partial(tcg.reset, deck0="A-Fire", deck1="B-Water")))(seeds)
+    assert np.asarray(s["first_player"]).tolist() == [1, 1] and int(s["rng_ctr"][0]) == 41
+    masks = jax.vmap(tcg.legal_mask)(s)
+    first_basic = jnp.argmax(masks, axis=1)                        # a Basic to the Active Spot
+    s2, reward = jax.jit(jax.vmap(tcg.step))(s, first_basic)
+    views = jax.vmap(tcg.observe)(s2, s2["setup_player"])
+    assert views.shape == (2, 416) and not np.asarray(reward).any() and not np.asarray(tcg.done(s2)).any()
+    assert (np.asarray(s2["card"]).sum(axis=(1, 2)) > 0).all()
