@@ -29,7 +29,9 @@ class TcgJax(Adapter):
     family = "tcg"
     role = "ported"
     randomness = "tcg-counter-prng"
-    deterministic_step = True
+    # Steps draw (coin flips, shuffles) from the state's counter PRNG, which the port reproduces
+    # (randomness); deterministic_step means "draws nothing", so False, as for tcg_python.
+    deterministic_step = False
     requires = ("jax",)
     rules = None  # a ported_envs.tcgjax.rules.Rules; None = the spec. Mutants (tests/tcgjax) set one field.
 
