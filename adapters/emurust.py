@@ -45,9 +45,9 @@ class EmuRust(GameBoyAdapter):
         if self.emu is None:
             self._power_on()
 
-    def _run_frames(self, mask, n):
+    def _run_frames(self, mask, n, render=True):
         self.emu.set_buttons(mask)
-        self.emu.run_frames(n, True)
+        self.emu.run_frames(n, render)
 
     def _run_instruction(self, mask):
         self.emu.set_buttons(mask)

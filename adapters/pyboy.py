@@ -119,9 +119,9 @@ class _Pure:
         self.w.call("step", mask)
         self._screen = None
 
-    def frames(self, mask: int, n: int):
+    def frames(self, mask: int, n: int, render: bool = True):
         for _ in range(n):
-            self.w.call("frame", mask, True)
+            self.w.call("frame", mask, render)
         self._screen = None
 
     def peek(self, addr: int) -> int:
@@ -160,8 +160,8 @@ class PyBoyAdapter(GameBoyAdapter):
     def _power_on(self):
         self.backend.reset()
 
-    def _run_frames(self, mask, n):
-        self.backend.frames(mask, n)
+    def _run_frames(self, mask, n, render=True):
+        self.backend.frames(mask, n, render=render)
 
     def _run_instruction(self, mask):
         self.backend.instruction(mask)

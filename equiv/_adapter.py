@@ -160,6 +160,12 @@ class Adapter(abc.ABC):
         ``start`` (a seed or a state), for a suite's ``explain``; None: it does not record them."""
         return None
 
+    def replay_tape(self, start, actions, tape, record_states: bool = True) -> Trajectory:
+        """Play ``actions`` from ``start`` drawing from ``tape`` (another side's ``draw_tape``) instead
+        of its own generator, checking each draw's bounds; raises ``AdapterError`` at the first draw
+        that disagrees. With ``draw_tape`` it turns a divergence into the first differing random draw."""
+        raise NotImplementedError(f"{type(self).__name__} cannot replay a draw tape (equiv.Adapter.replay_tape)")
+
     def legal_actions(self) -> np.ndarray | None:
         """Boolean mask of legal actions (shape (n,) or (players, n)); None if every action is legal."""
         return None

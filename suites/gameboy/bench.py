@@ -39,23 +39,6 @@ def _timed(fn) -> tuple[float, float]:
     return time.perf_counter() - w, time.process_time() - c
 
 
-def frame_runner(adapter):
-    """``run(mask)``: one unrendered frame with the buttons of ``mask`` held, on the emulator
-    the adapter drives (its own press/release handling; no observation, no rendering)."""
-    backend = getattr(adapter, "backend", None)
-    if backend is not None and hasattr(backend, "p"):  # the PyBoy reference, compiled in-process
-        return lambda mask: backend.frames(mask, 1, render=False)
-    emu = getattr(adapter, "emu", None)
-    if emu is not None and hasattr(emu, "run_frame"):  # EmuRust (and its subclasses)
-
-        def run(mask):
-            emu.set_buttons(mask)
-            emu.run_frame(False)
-        return run
-    raise TypeError(f"{type(adapter).__name__} drives neither PyBoy's compiled build (.backend) nor an "
-                    f"emurust.Emulator (.emu); the gameboy bench times those two")
-
-
 class _Single:
     """One emulator built through its adapter class, warmed up; ``round()`` times the button
     sequence from a fresh reset and keeps the best frames/s (wall and CPU) seen."""
@@ -67,7 +50,7 @@ class _Single:
 
     def round(self):
         self.adapter.reset(0)
-        run = frame_runner(self.adapter)
+        run = self.adapter.run_frames  # the emulator alone: unrendered, no observation
 
         def play(masks):
             for m in masks:
