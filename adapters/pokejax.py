@@ -18,9 +18,9 @@ import numpy as np
 from equiv import Adapter, AdapterError, Step, Trajectory
 
 _ROOT = Path(__file__).resolve().parents[1]
-# the volatiles the engine implements: every one the pool's moves and mechanics can cause
+# the volatiles the engine implements (the rest belong to moves it does not implement yet)
 MODELLED_VOLATILES = ("confusion", "flinch", "mustrecharge", "twoturnmove", "reflect", "lightscreen",
-                      "focusenergy", "substitute")
+                      "focusenergy", "substitute", "mist", "leechseed", "residualdmg", "minimize", "defensecurl")
 
 
 def check_layout() -> None:
@@ -43,12 +43,16 @@ class PokeJax(Adapter):
     requires = ("jax",)
 
     def __init__(self, format: str = "gen1customgame", max_turns: int = 1000, prng: str = "sodium",
-                 debug: bool = False, **config):
-        super().__init__(format=format, max_turns=max_turns, prng=prng, debug=debug, **config)
+                 debug: bool = False, teams: str = "randombattle", **config):
+        super().__init__(format=format, max_turns=max_turns, prng=prng, debug=debug, teams=teams, **config)
         if config:
             raise ValueError(f"pokejax does not know the settings {sorted(config)}; it takes format, "
-                             f"max_turns, prng and debug (a variant gives one side alone its settings "
+                             f"max_turns, prng, debug and teams (a variant gives one side alone its settings "
                              f"under 'reference' or 'ported')")
+        if teams not in ("randombattle", "wholegame"):
+            raise ValueError(f"pokejax: teams={teams!r} is not a team source; use 'randombattle' (Showdown's "
+                             f"generator, in JAX) or 'wholegame' (suites/pokemon/wholegame.py)")
+        self.teams = teams
         check_layout()
         from ported_envs.pokejax.env import PokeJaxEnv
         self.env = PokeJaxEnv(format, prng, debug=bool(debug))
@@ -74,7 +78,21 @@ class PokeJax(Adapter):
         return np.asarray(observation(self._st))
 
     def reset(self, seed: int):
+        if self.teams == "wholegame":
+            from suites.pokemon import wholegame
+            return self.start(seed, wholegame.teams(int(seed)))
         self._st = self.env.initial_state(int(seed))
+        return self._obs()
+
+    def start(self, seed: int, teams: list):
+        """A battle between the given teams (two lists of Showdown sets), seeded as reset(seed):
+        converted to the port's arrays and started in JAX (``PokeJaxEnv.custom_start``)."""
+        from ported_envs.pokejax.start import teams_as_arrays
+        try:
+            p1, p2 = teams_as_arrays(teams, self.env.data)
+            self._st = self.env.custom_start(p1, p2, int(seed))
+        except ValueError as e:
+            raise AdapterError(str(e), adapter="pokejax") from e
         return self._obs()
 
     def step(self, action) -> Step:
@@ -120,14 +138,10 @@ class PokeJax(Adapter):
         off = sorted({schema.VOLATILES[v] for v in np.flatnonzero(np.asarray(state["volatiles"]).any(axis=0))}
                      - set(MODELLED_VOLATILES))
         if off:
-            raise AdapterError(f"pokejax: the state has the volatiles {off}, which no move of the gen-1 "
-                               f"random-battle pool causes and pokejax does not model (it models "
+            raise AdapterError(f"pokejax: the state has the volatiles {off}, which belong to moves pokejax does "
+                               f"not implement yet (it models "
                                f"{list(MODELLED_VOLATILES)}); see ported_envs/pokejax/README.md, scope",
                                adapter="pokejax")
-        if (np.asarray(state["status"]) == schema.STATUSES.index("tox")).any():
-            raise AdapterError("pokejax: the state has a badly poisoned (tox) Pokemon; only Toxic causes it in "
-                               "gen 1, no move of the random-battle pool is Toxic, and pokejax does not model "
-                               "its counter; see ported_envs/pokejax/README.md, scope", adapter="pokejax")
         self._st = to_jnp(state)
 
     # --- batched paths: vmap over battles, lax.scan over steps (one compile per batch bucket) ---
@@ -147,6 +161,12 @@ class PokeJax(Adapter):
         from suites.pokemon import schema
         seeds = sorted({int(s) for s in starts if not isinstance(s, dict)})
         made = {}
+        if seeds and self.teams == "wholegame":
+            held = self._st
+            for seed in seeds:
+                self.reset(seed)
+                made[seed] = self._st
+            self._st, seeds = held, []
         if seeds:
             batch = self.env.initial_states(seeds + [seeds[0]] * (bucket(len(seeds)) - len(seeds)))
             made = {s: jax.tree.map(lambda x, i=i: x[i], batch) for i, s in enumerate(seeds)}
@@ -236,7 +256,8 @@ class PokeJax(Adapter):
         ``{"draws": [[lo, hi, value], ...], "seed_after": "sodium,<key hex>"}``, the form
         ``ts_showdown.replay_tape`` checks draw by draw (suites/pokemon ``explain``)."""
         from ported_envs.pokejax.prng import format_seed
-        rec = PokeJax(format=self.config["format"], max_turns=self.max_turns, prng=self.config["prng"], debug=True)
+        rec = PokeJax(format=self.config["format"], max_turns=self.max_turns, prng=self.config["prng"], debug=True,
+                      teams=self.teams)
         if isinstance(start, dict):
             rec.set_state(start)
         else:

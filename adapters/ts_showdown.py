@@ -32,6 +32,18 @@ def battle_seed(seed: int) -> str:
     return f"sodium,{int(seed) & (2**64 - 1):016x}"
 
 
+TEAM_SOURCES = ("randombattle", "wholegame")
+
+
+def team_message(seed: int, source: str = "randombattle") -> dict:
+    """The teams part of a bridge reset for reset(seed): generator seeds (``randombattle``) or the
+    sets of ``suites/pokemon/wholegame.py`` (``wholegame``)."""
+    if source == "wholegame":
+        from suites.pokemon import wholegame
+        return {"teams": wholegame.teams(int(seed))}
+    return {"team_seeds": team_seeds(seed)}
+
+
 def team_seeds(seed: int) -> list:
     """The two team generator seeds of reset(seed): ``sodium,<hex(2*seed+1)>`` for p1 and
     ``sodium,<hex(2*seed+2)>`` for p2 (lowercase hex, unpadded), run through Showdown's own
@@ -77,14 +89,18 @@ class TsShowdown(Adapter):
     role = "reference"
 
     def __init__(self, format: str = "gen1customgame", max_turns: int = 1000, processes: int = 1,
-                 timeout: float = 60.0, record_tape: bool = False, faults=(), **config):
+                 timeout: float = 60.0, record_tape: bool = False, faults=(), teams: str = "randombattle",
+                 **config):
         super().__init__(format=format, max_turns=max_turns, processes=processes, timeout=timeout,
-                         record_tape=record_tape, faults=faults, **config)
+                         record_tape=record_tape, faults=faults, teams=teams, **config)
         if config:
             raise ValueError(f"ts_showdown does not know the settings {sorted(config)}; it takes format, "
-                             f"max_turns, processes, timeout, record_tape and faults")
+                             f"max_turns, processes, timeout, record_tape, faults and teams")
         if format not in FORMATS:
             raise ValueError(f"format={format!r} is not supported; use one of {FORMATS}")
+        if teams not in TEAM_SOURCES:
+            raise ValueError(f"teams={teams!r} is not a team source; use one of {TEAM_SOURCES}")
+        self.teams = teams
         self.format, self.max_turns = format, int(max_turns)
         self.record_tape, self.faults = bool(record_tape), list(faults)
         self.pool = client.BridgePool(int(processes), timeout)
@@ -127,8 +143,14 @@ class TsShowdown(Adapter):
 
     def reset(self, seed: int):
         self._close_current()
-        reply = self._install({"cmd": "reset", "format": self.format, "seed": battle_seed(seed),
-                               "team_seeds": team_seeds(seed)})
+        self._install({"cmd": "reset", "format": self.format, "seed": battle_seed(seed),
+                       **team_message(seed, self.teams)})
+        return schema.observation(self.get_state())
+
+    def start(self, seed: int, teams: list):
+        """A battle between the given teams (two lists of Showdown sets), seeded as reset(seed)."""
+        self._close_current()
+        self._install({"cmd": "reset", "format": self.format, "seed": battle_seed(seed), "teams": list(teams)})
         return schema.observation(self.get_state())
 
     def step(self, action) -> Step:
@@ -192,7 +214,7 @@ class TsShowdown(Adapter):
         """Play ``actions`` from a seed or a state, recording every PRNG draw per step:
         ``[[[lo, hi, value, site], ...] per step]`` plus the seed after each step."""
         rec = TsShowdown(format=self.format, max_turns=self.max_turns, timeout=self.pool[0].timeout,
-                         record_tape=True, faults=self.faults)
+                         record_tape=True, faults=self.faults, teams=self.teams)
         try:
             if isinstance(start, dict):
                 rec.set_state(start)
@@ -271,7 +293,7 @@ class TsShowdown(Adapter):
         try:
             for seed, e in live.items():
                 self.pool[e["bridge"]].send({"cmd": "reset", "id": e["id"], "format": self.format,
-                                             "seed": battle_seed(seed), "team_seeds": team_seeds(seed)})
+                                             "seed": battle_seed(seed), **team_message(seed, self.teams)})
                 inflight[e["bridge"]].append(seed)
             while any(inflight):
                 for i in range(n):

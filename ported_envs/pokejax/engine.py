@@ -20,8 +20,9 @@ import numpy as np
 from ported_envs.pokejax import prng as P
 from ported_envs.pokejax.layout import VOLATILES
 from ported_envs.pokejax.tables import (
-    FX_COUNTER, FX_LIGHTSCREEN, FX_MIMIC, FX_MIRRORMOVE, FX_TRANSFORM, FX_RECOVER, FX_REFLECT, FX_REST, FX_SUBSTITUTE, FX_SUPERFANG,
-    SEC_BOOSTS, SEC_FLINCH, SEC_STATUS, Tables)
+    FX_CONVERSION, FX_COUNTER, FX_DREAMEATER, FX_HAZE, FX_LEECHSEED, FX_LIGHTSCREEN, FX_MIMIC, FX_MIRRORMOVE,
+    FX_PSYWAVE, FX_TRANSFORM, FX_RECOVER, FX_REFLECT, FX_REST, FX_SUBSTITUTE, FX_SUPERFANG,
+    SEC_BOOSTS, SEC_CONFUSION, SEC_FLINCH, SEC_STATUS, Tables)
 
 I32 = jnp.int32
 BATTLE_FIELDS = ("turn", "ended", "winner", "prng", "last_damage", "last_move")
@@ -31,9 +32,12 @@ BRN, PAR, SLP, FRZ, PSN, TOX, FNT = 1, 2, 3, 4, 5, 6, 7
 A_RECHARGE, A_STRUGGLE, A_FIGHT, A_WAIT = 10, 11, 12, 13
 # volatile indices (layout.VOLATILES)
 V_CONFUSION, V_FLINCH, V_MUSTRECHARGE, V_TWOTURN, V_REFLECT, V_LIGHTSCREEN, V_FOCUS, V_RESIDUAL, \
-    V_SUBSTITUTE = (VOLATILES.index(v) for v in (
+    V_SUBSTITUTE, V_MIST, V_LEECHSEED, V_DISABLE = (VOLATILES.index(v) for v in (
         "confusion", "flinch", "mustrecharge", "twoturnmove", "reflect", "lightscreen", "focusenergy",
-        "residualdmg", "substitute"))
+        "residualdmg", "substitute", "mist", "leechseed", "disable"))
+# the volatiles Haze removes (gen-1 mod haze.onHit)
+HAZE_VOLATILES = ("disable", "confusion", "mist", "focusenergy", "leechseed", "lightscreen", "reflect",
+                  "residualdmg")
 BOOST_UP = (100, 150, 200, 250, 300, 350, 400)       # gen-1 stat stage multipliers, in percent
 BOOST_DOWN = (100, 66, 50, 40, 33, 28, 25)
 ACC_TABLE = (25, 28, 33, 40, 50, 66, 100, 150, 200, 250, 300, 350, 400)
@@ -79,12 +83,35 @@ def flip(st):
 class Ctx:
     """The battle being stepped: state dict + tables + the PRNG kind + (debug) the draw tape."""
 
-    def __init__(self, st, tab, kind, tape=None, buf=None):
+    def __init__(self, st, tab, kind, tape=None, buf=None, gates=None):
         self.st, self.tab, self.kind, self.tape = dict(st), tab, kind, tape
+        self.gates = gates
+        self.wraps = True
         self.buf = buf if buf is not None else P.stream(kind, st["prng"], DRAWS_PER_STEP)
         self.n = self.buf[0].shape[0]
         self.cur = jnp.zeros((), I32)
         self.prng0 = st["prng"]
+
+    def trunc(self, x, bits):
+        """battle.trunc(x, bits): x mod 2^bits as an unsigned 32-bit number; under gen1customgame
+        the format makes it Math.trunc, so the bits are ignored (``self.wraps`` False)."""
+        return jnp.mod(x, 2 ** bits) if self.wraps else x
+
+    def gated(self, name, fn, *args):
+        """Run ``fn(*args)`` (which writes only where its own masks hold) behind the gate ``name``:
+        a real branch on a predicate that holds when some battle of the batch may use the mechanic
+        this step (``gate_flags``), so a batch that uses none of it skips its cost."""
+        if self.gates is None:
+            fn(*args)
+            return
+
+        def yes(carry):
+            self.st, self.cur, self.tape = carry
+            fn(*args)
+            return self.st, self.cur, self.tape
+
+        self.st, self.cur, self.tape = jax.lax.cond(self.gates[name], yes, lambda carry: carry,
+                                                    (self.st, self.cur, self.tape))
 
     def finish_prng(self):
         """Set the PRNG state to the one after the draws taken; returns the overflow flag."""
@@ -218,10 +245,12 @@ def calc_damage(c, mv, m):
     dfn = c.st["modified_stats"][1, 0, d_stat].astype(I32) * jnp.where(screen, 2, 1)
     dfn = jnp.where(crit, c.st["base_stats"][1, 0, d_stat], dfn).astype(I32)
     level = c.g("level", 0).astype(I32) * jnp.where(crit, 2, 1)
-    level = level % 256
+    # battle.trunc(x, 8): the 8-bit rollover, except under gen1customgame, whose format sets the
+    # battle's trunc to Math.trunc (bits ignored): there a stat/4 over 255 stays as it is
+    level = c.trunc(level, 8)
     big = (atk >= 256) | (dfn >= 256)
-    atk = jnp.where(big, jnp.maximum((atk // 4) % 256, 1), atk)
-    dfn = jnp.where(big, (dfn // 4) % 256, dfn)
+    atk = jnp.where(big, jnp.maximum(c.trunc(atk // 4, 8), 1), atk)
+    dfn = jnp.where(big, c.trunc(dfn // 4, 8), dfn)
     dfn = jnp.where(dfn == 0, 1, dfn)
     sd = jnp.asarray(tab.m_selfdestruct)[mv].astype(bool) & ~special
     dfn = jnp.where(sd, jnp.maximum(dfn // 2, 1), dfn)
@@ -244,8 +273,11 @@ def get_damage(c, mv, m, fixed=None):
     fx = jnp.asarray(tab.m_fx)[mv]
     is_counter, is_fang = fx == FX_COUNTER, fx == FX_SUPERFANG
     level_dmg = jnp.asarray(tab.m_level_damage)[mv].astype(bool)
-    status_move = jnp.asarray(tab.m_bp)[mv] == 0
-    plain = ~is_counter & ~is_fang & ~level_dmg & ~status_move
+    fixed_dmg = jnp.asarray(tab.m_fixed_damage)[mv]
+    ohko = jnp.asarray(tab.m_ohko)[mv].astype(bool)
+    psywave = fx == FX_PSYWAVE
+    status_move = (jnp.asarray(tab.m_bp)[mv] == 0) & ~ohko  # getDamage: OHKO returns before basePower
+    plain = ~is_counter & ~is_fang & ~level_dmg & ~status_move & (fixed_dmg == 0) & ~ohko & ~psywave
     if fixed is not None:
         plain = plain & ~fixed[0]
     val = calc_damage(c, mv, m & plain)
@@ -258,9 +290,17 @@ def get_damage(c, mv, m, fixed=None):
     val = jnp.where(is_counter, 2 * c.st["last_damage"], val)
     val = jnp.where(is_fang, jnp.maximum(c.g("hp", 1).astype(I32) // 2, 1), val)
     val = jnp.where(level_dmg, c.g("level", 0).astype(I32), val)
+    val = jnp.where(fixed_dmg > 0, fixed_dmg, val)
+    val = jnp.where(ohko, 65535, val)
+    # Psywave (gen-1 damageCallback): fails at levels where level + level/2 wraps below 2 (mod 256);
+    # otherwise random(1, floor(1.5 * level))
+    lv = c.g("level", 0).astype(I32)
+    psy_ok = ((lv + (lv >> 1)) & 255) >= 2
+    psy = c.draw(m & psywave & psy_ok, 1, jnp.maximum((3 * lv) // 2, 2))
+    val = jnp.where(psywave, psy, val)
     if fixed is not None:
         val = jnp.where(fixed[0], fixed[1], val)
-    is_num = ~status_move & ~(is_counter & ~counter_ok)
+    is_num = ~status_move & ~(is_counter & ~counter_ok) & ~(psywave & ~psy_ok)
     return val.astype(I32), is_num
 
 
@@ -313,7 +353,7 @@ def remove_sub(c, s, m):
 def set_status(c, s, code, m, clause=None, by_self=False):
     """pokemon.setStatus + the status's onStart (sleep draws its duration); returns success."""
     cur = c.g("status", s)
-    poison_immune = (code == PSN) & has_type(c, s, c.tab.poison_type)
+    poison_immune = ((code == PSN) | (code == TOX)) & has_type(c, s, c.tab.poison_type)
     m = m & (c.g("hp", s) > 0) & (cur != code) & ~poison_immune
     if clause is not None:
         m = clause(c, s, code, m, by_self)
@@ -323,6 +363,10 @@ def set_status(c, s, code, m, clause=None, by_self=False):
     t = c.draw(m & (code == SLP), 1, 8)
     c.s("status_time", s, jnp.where(code == SLP, t, 0), m)
     c.s("status_start_time", s, jnp.where(code == SLP, t, 0), m)
+    # tox (gen-2 condition the gen-1 mod inherits): adds residualdmg (if absent), counter 0
+    tox = m & (code == TOX)
+    c.set_vol(s, V_RESIDUAL, True, tox)
+    c.s_idx("vol_residual_counter", (s,), 0, tox)
     return m
 
 
@@ -424,18 +468,36 @@ def before_move(c, mv, m):
 
 
 def after_move_self(c, m, mv):
-    """runEvent('AfterMoveSelf') on the attacker: sleep wake-up (3), then psn/brn damage (2).
-    The wake-up's statusState.source is the event's source: the queued move's target."""
+    """runEvent('AfterMoveSelf') on the attacker, by handler priority: residualdmg (100: the toxic
+    counter grows while brn/psn/tox), sleep wake-up (3), psn/brn/tox damage (2: maxhp/16 times the
+    counter), Leech Seed (1: counter grows again, the foe's active heals what is drained, not capped
+    by the HP lost). The wake-up's statusState.source is the event's source: the move's target."""
     st = c.g("status", 0)
+    res = c.vol(0, V_RESIDUAL)
+    poisoned = (st == PSN) | (st == BRN) | (st == TOX)
+    count = c.st["vol_residual_counter"][0].astype(I32)
+    c.s_idx("vol_residual_counter", (0,), count + 1, m & res & poisoned)
     wake = m & (st == SLP) & (c.g("status_time", 0) <= 0)
     self_target = jnp.asarray(c.tab.m_self_target)[mv].astype(bool)
     cure_status(c, 0, wake & self_target, source_is_foe=False)
     cure_status(c, 0, wake & ~self_target, source_is_foe=True)
-    hurt = m & ((st == PSN) | (st == BRN) | (st == TOX))
-    res = c.vol(0, V_RESIDUAL)
+    hurt = m & poisoned
     mult = jnp.where(res, c.st["vol_residual_counter"][0].astype(I32), 1)
     d = jnp.maximum(c.g("maxhp", 0).astype(I32) // 16, 1) * mult
     take_damage(c, 0, d, hurt, sets_last=False)
+    c.gated("leech", leech_seed_drain, c, m)
+
+
+def leech_seed_drain(c, m):
+    """Leech Seed's AfterMoveSelf (priority 1) on the seeded side 0."""
+    res = c.vol(0, V_RESIDUAL)
+    seeded = m & c.vol(0, V_LEECHSEED) & (c.g("hp", 1) > 0) & ~c.g("fainted", 1)
+    count = c.st["vol_residual_counter"][0].astype(I32)
+    c.s_idx("vol_residual_counter", (0,), count + 1, seeded & res)
+    mult = jnp.where(res, count + 1, 1)
+    leech = jnp.maximum(c.g("maxhp", 0).astype(I32) // 16, 1) * mult
+    take_damage(c, 0, leech, seeded, sets_last=False)
+    heal(c, 1, leech, seeded)
 
 
 def secondary(c, mv, m):
@@ -455,6 +517,7 @@ def secondary(c, mv, m):
     modify_stat(c, 1, 0, 1, 2, ok & (code == BRN))
     modify_stat(c, 1, 4, 1, 4, ok & (code == PAR))
     add_flinch(c, 1, hit & (kind == SEC_FLINCH))
+    add_confusion(c, 1, hit & (kind == SEC_CONFUSION))
     bm = hit & (kind == SEC_BOOSTS)
     did = boost(c, 1, jnp.asarray(tab.m_sec_boosts)[mv], bm)
     reapply_par_brn(c, 1, bm & did)
@@ -465,6 +528,10 @@ def run_move(c, mv, slot_pp, m):
     side.lastSelectedMove); ``slot_pp`` is True when PP is paid from lastSelectedMoveSlot."""
     tab = c.tab
     ids = tab.ids
+    # Haze turned a sleeping/frozen foe's queued move into 'cannotmove': runMove aborts at once
+    cannot = m & (mv == ids["cannotmove"])
+    after_move_self(c, cannot, mv)
+    m = m & ~cannot
     # runMove clears its target's subFainted: the foe, or the user for a self-targeting move
     own = jnp.asarray(tab.m_self_target)[mv].astype(bool)
     c.s("sub_fainted", 1, False, m & ~own)
@@ -481,11 +548,12 @@ def run_move(c, mv, slot_pp, m):
     pay = m & slot_pp & ~is_struggle & ~(charging)
     ls = c.g("side_last_selected_move_slot", 0).astype(I32)
     pp = c.st["move_pp"][0, 0, ls].astype(I32) - 1
-    c.s_idx("move_pp", (0, 0, ls), jnp.where(pp < 0, pp + 64, pp), pay)
+    pp = c.trunc(pp, 6)  # gen-1 deductPP: a 0-PP move underflows to 63 (not under gen1customgame)
+    c.s_idx("move_pp", (0, 0, ls), pp, pay)
     # gen-1 deductPP: the base slot follows unless the slot is a transformed user's virtual one
     # (a plain slot is the base slot's own object; a Mimic slot is copied back)
     base_follows = ~(c.st["move_virtual"][0, 0, ls] & c.g("transformed", 0))
-    c.s_idx("base_move_pp", (0, 0, ls), jnp.where(pp < 0, pp + 64, pp), pay & base_follows)
+    c.s_idx("base_move_pp", (0, 0, ls), pp, pay & base_follows)
     mv, via_mirror = mirror_move(c, mv, m)
     twoturn = jnp.asarray(tab.m_twoturn)[mv].astype(bool)
     charging = twoturn & ~c.vol(0, V_TWOTURN)
@@ -498,8 +566,8 @@ def run_move(c, mv, slot_pp, m):
     # its PP back (deductPP(-1)), and a transformed user's base slot gains one PP (mod 64)
     cur_pp = c.st["move_pp"][0, 0, ls].astype(I32)
     back = via_mirror & twoturn
-    c.s_idx("move_pp", (0, 0, ls), (cur_pp + 1) % 64, back)
-    c.s_idx("base_move_pp", (0, 0, ls), (cur_pp + 1) % 64, back & base_follows)
+    c.s_idx("move_pp", (0, 0, ls), c.trunc(cur_pp + 1, 6), back)
+    c.s_idx("base_move_pp", (0, 0, ls), c.trunc(cur_pp + 1, 6), back & base_follows)
     base_pp = c.st["base_move_pp"][0, 0, ls].astype(I32)
     has_base = c.st["base_move_id"][0, 0, ls] > 0
     c.s_idx("base_move_pp", (0, 0, ls), (base_pp + 1) % 64, via_mirror & c.g("transformed", 0) & has_base)
@@ -592,6 +660,11 @@ def move_hit_self(c, mv, m):
     c.s_idx("vol_substitute_hp", (0,), mx // 4 + 1, sub_on)
     c.set_vol(0, V_REFLECT, True, m & (fx == FX_REFLECT))
     c.set_vol(0, V_LIGHTSCREEN, True, m & (fx == FX_LIGHTSCREEN))
+    # Focus Energy, Mist; Minimize and Defense Curl once their boost went through
+    sv = jnp.asarray(tab.m_self_vol)[mv]
+    add = m & (sv > 0) & jnp.where(has_boosts, did, True)
+    c.set_vol(0, jnp.maximum(sv - 1, 0), True, add & ~c.st["volatiles"][0, jnp.maximum(sv - 1, 0)])
+    c.gated("haze", haze, c, m & (fx == FX_HAZE))
     # onHit
     c.s("hp", 0, jnp.maximum(hp - mx // 4, 0), sub_on & (mx > 3))
     blocked_256 = (hp == mx) | (((hp == mx - 255) | (hp == mx - 511)) & (hp % 256 != 0))
@@ -614,8 +687,15 @@ def try_move_hit_foe(c, mv, m):
     immune, _, _ = type_mods(c, mtype, 1)
     immune = immune & ~jnp.asarray(tab.m_ignore_imm)[mv].astype(bool)
     sd = jnp.asarray(tab.m_selfdestruct)[mv].astype(bool)
-    fail = m & immune
-    m = m & ~immune
+    fx = jnp.asarray(tab.m_fx)[mv]
+    # TryImmunity (Dream Eater needs a sleeping target, Leech Seed fails on Grass), then the OHKO
+    # speed check (a faster target is immune): before accuracy, no draw
+    try_imm = ((fx == FX_DREAMEATER) & (c.g("status", 1) != SLP)) | \
+        ((fx == FX_LEECHSEED) & has_type(c, 1, c.tab.grass_type))
+    ohko_fail = jnp.asarray(tab.m_ohko)[mv].astype(bool) & \
+        (c.st["modified_stats"][1, 0, 4] > c.st["modified_stats"][0, 0, 4])
+    fail = m & (immune | try_imm | ohko_fail)
+    m = m & ~fail
     # accuracy (1/256 miss): gen-1 0..255 scale, stages from the same table as stats
     acc_pct = jnp.asarray(tab.m_acc)[mv]
     sleep_on_recharge = (jnp.asarray(tab.m_status)[mv] == SLP) & c.vol(1, V_MUSTRECHARGE)
@@ -640,7 +720,7 @@ def try_move_hit_foe(c, mv, m):
     has_boosts = jnp.any(boosts != 0)
     status_code = jnp.asarray(tab.m_status)[mv]
     vol = jnp.asarray(tab.m_volatile)[mv]
-    sub_blocks = is_status & ((status_code == PSN) | has_boosts | (vol == 1))
+    sub_blocks = is_status & ((status_code == PSN) | (status_code == TOX) | has_boosts | (vol == 1))
     blocked = m & had_sub & sub_blocks
     m_hit = m & ~blocked
     # damaging move into a Substitute
@@ -673,6 +753,10 @@ def try_move_hit_foe(c, mv, m):
     dr = sub_stands & (drain > 0)
     c.st["last_damage"] = W(dr, dr_amt, c.st["last_damage"])
     heal(c, 0, dr_amt, dr)
+    # gen 1: a confusion secondary lands through a Substitute the hit did not break
+    kind = jnp.asarray(tab.m_sec_kind)[mv]
+    conf = sub_stands & (kind == SEC_CONFUSION)
+    add_confusion(c, 1, conf & c.chance(conf, jnp.asarray(tab.m_sec_chance)[mv], 256))
     # direct damage, hit by hit (gen 1: every hit deals the first hit's damage)
     hp1 = c.g("hp", 1).astype(I32)
     def one_hit(carry, h):  # up to 5 hits share one compiled body (a scan)
@@ -692,7 +776,9 @@ def try_move_hit_foe(c, mv, m):
     del hp1
     # status moves on the foe (through a Substitute unless blocked)
     sm = m_hit & is_status
-    did_boost = boost(c, 1, boosts, sm & has_boosts)
+    # Mist (TryBoost): a status move of the foe cannot lower the misted side's stats
+    foe_boosts = jnp.where(c.vol(1, V_MIST) & (boosts < 0), 0, boosts)
+    did_boost = boost(c, 1, foe_boosts, sm & has_boosts)
     boost_fail = sm & has_boosts & ~did_boost
     reapply_par_brn(c, 1, sm & has_boosts & did_boost)
     st_m = sm & (status_code > 0)
@@ -703,8 +789,11 @@ def try_move_hit_foe(c, mv, m):
     modify_stat(c, 1, 0, 1, 2, ok & (status_code == BRN) & ~rech_sleep)
     modify_stat(c, 1, 4, 1, 4, ok & (status_code == PAR) & ~rech_sleep)
     add_confusion(c, 1, sm & (vol == 1))
-    transform_into(c, sm & (fx == FX_TRANSFORM))
-    mimic(c, sm & (fx == FX_MIMIC))
+    c.gated("transform", transform_into, c, sm & (fx == FX_TRANSFORM))
+    c.gated("mimic", mimic, c, sm & (fx == FX_MIMIC))
+    c.set_vol(1, V_LEECHSEED, True, sm & (fx == FX_LEECHSEED) & ~c.vol(1, V_LEECHSEED))
+    # Conversion (gen-1 onHit): the user takes the target's types
+    c.s_idx("types", (0, 0), c.st["types"][1, 0], sm & (fx == FX_CONVERSION))
     # self effects (Hyper Beam recharge) unless the move broke a Substitute
     recharge = jnp.asarray(tab.m_self_recharge)[mv].astype(bool)
     c.set_vol(0, V_MUSTRECHARGE, True, m_hit & ~is_status & recharge & ~broke)
@@ -722,6 +811,35 @@ def try_move_hit_foe(c, mv, m):
     crash = failed & jnp.asarray(tab.m_crash)[mv].astype(bool)
     self_damage_quirk(c, 0, jnp.ones((), I32), crash)
     return hit
+
+
+def haze(c, m):
+    """Haze (gen-1 onHit), for each active: boosts cleared with stats back to the stored ones (the
+    par/brn drops go too), the foe's status cured (a sleeping or frozen foe's queued move becomes
+    'cannotmove'), the user's tox turned psn (a SetStatus event: the randombattle clauses draw),
+    speed refreshed, and disable, confusion, mist, focusenergy, leechseed, lightscreen, reflect
+    and residualdmg removed."""
+    cm = c.tab.ids["cannotmove"]
+    foe_st = c.g("status", 1)
+    stop = m & ((foe_st == SLP) | (foe_st == FRZ)) & (c.g("hp", 1) > 0)
+    for f in ("side_last_selected_move", "side_last_enemy_selected_move"):
+        c.s_idx(f, (1,), cm, stop)
+    cure_status(c, 1, m, source_is_foe=True)
+    tox = m & (c.g("status", 0) == TOX) & (c.g("hp", 0) > 0)
+    tox = c.clause(c, 0, PSN, tox, True)
+    c.s("status", 0, PSN, tox)
+    for f in ("status_time", "status_start_time", "status_stage"):
+        c.s(f, 0, 0, tox)
+    c.s("status_source", 0, 1, tox)
+    for s in (0, 1):
+        c.st["boosts"] = put(c.st["boosts"], (s, 0), 0, m)
+        c.st["modified_stats"] = put(c.st["modified_stats"], (s, 0), c.st["stored_stats"][s, 0], m)
+        c.s("speed", s, c.st["modified_stats"][s, 0, 4], m)
+        for v in HAZE_VOLATILES:
+            c.set_vol(s, VOLATILES.index(v), False, m)
+        for f in ("vol_confusion_time", "vol_residual_counter", "vol_disable_move", "vol_disable_slot",
+                  "vol_disable_time"):
+            c.s_idx(f, (s,), 0, m)
 
 
 def transform_into(c, m):
@@ -793,6 +911,7 @@ def run_switch(c, s, m, fainted_this_turn):
         c.s("poke_last_move", side, 0, m)
     c.s_idx("side_last_selected_move_slot", (s,), 0, m)
     st = c.g("status", s)
+    c.s("status", s, PSN, m & (st == TOX))  # tox onSwitchIn: a badly poisoned Pokemon returns poisoned
     hurt = m & ~fainted_this_turn & ((st == PSN) | (st == BRN) | (st == TOX))
     take_damage(c, s, jnp.maximum(c.g("maxhp", s).astype(I32) // 16, 1), hurt, sets_last=False)
 
@@ -883,6 +1002,9 @@ def turn(c, a):
         flipped = first == 1
         c.st = jax.tree.map(lambda x, y: jnp.where(flipped, x, y), flip(c.st), c.st)
         sw, act, mid, pay = is_sw_a[first], a[first], mv_a[first], pays_a[first]
+        # Haze earlier this turn turned this side's queued move into 'cannotmove'
+        cm = c.tab.ids["cannotmove"]
+        mid = jnp.where(c.g("side_last_selected_move", 0) == cm, cm, mid)
         live = on & ~faint_any & (c.g("hp", 0) > 0)
         fs_own = faint_side[first]
         # switch action, its Update, then the runSwitch action (its Update comes below)
@@ -1008,15 +1130,33 @@ def clause_randombattle(c, s, code, m, by_self):
 CLAUSES = {"gen1customgame": clause_none, "gen1randombattle": clause_randombattle}
 
 
+GATES = {"haze": 1, "leech": 2, "transform": 4, "mimic": 8}  # gate -> bit of Tables.m_gate
+
+
+def gate_flags(tab: Tables, st) -> dict:
+    """Per battle: may this step use each gated mechanic? A superset is fine (only speed depends
+    on it): a move of either active (the moves they can choose), the foe's last move (Mirror Move
+    calls it), the side's selected move; Leech Seed's drain also when a side is seeded."""
+    moves = jnp.concatenate([st["move_id"][:, 0].reshape(-1), st["poke_last_move"][:, 0],
+                             st["side_last_selected_move"]]).astype(I32)
+    bits = jnp.asarray(tab.m_gate)[moves]
+    out = {name: jnp.any((bits & bit) != 0) for name, bit in GATES.items()}
+    out["leech"] = out["leech"] | jnp.any(st["volatiles"][:, V_LEECHSEED])
+    return out
+
+
 def make_step(tab: Tables, kind: int = P.SODIUM, debug: bool = False, format: str = "gen1customgame",
               batched: bool = False, draws: int = DRAWS_PER_STEP):
     """Build ``step(state, actions) -> (state, tape)`` for one PRNG kind (static); ``batched`` builds
     the form meant to run under ``vmap`` (turn and forced switch both computed, then selected);
     ``draws`` is how many PRNG outputs it pre-draws (a step needing more is flagged)."""
 
-    def step(st, actions):
-        """One decision step; returns (state, info) with info = (tape rows, tape length, overflow)."""
+    def step(st, actions, gates=None):
+        """One decision step; returns (state, info) with info = (tape rows, tape length, overflow).
+        ``gates`` (batched form): batch-wide ``gate_flags``; by default this battle's own."""
         actions = jnp.asarray(actions, I32)
+        if gates is None:
+            gates = gate_flags(tab, st)
         tape = (jnp.zeros((TAPE_LEN, 3), I32), jnp.zeros((), I32)) if debug else None
         buf = P.stream(kind, st["prng"], draws)
         is_turn = (st["request"][0] == 1) | (st["request"][1] == 1)
@@ -1024,8 +1164,9 @@ def make_step(tab: Tables, kind: int = P.SODIUM, debug: bool = False, format: st
 
         def run(which):
             def go(_):
-                c = Ctx(st, tab, kind, tape, buf)
+                c = Ctx(st, tab, kind, tape, buf, gates)
                 c.clause = CLAUSES[format]
+                c.wraps = format != "gen1customgame"
                 which(c, actions)
                 over = c.finish_prng()
                 return c.st, (c.tape if debug else None), over
@@ -1052,11 +1193,12 @@ def make_batch_step(tab: Tables, kind: int = P.SODIUM, debug: bool = False, form
     with the full buffer. The predicate is batch-wide, so this is a real branch, not a select vmap
     would compute both sides of; results are the same either way (the long buffer extends the
     short one)."""
-    first = jax.vmap(make_step(tab, kind, debug, format, batched=True, draws=short))
-    full = jax.vmap(make_step(tab, kind, debug, format, batched=True, draws=DRAWS_PER_STEP))
+    first = jax.vmap(make_step(tab, kind, debug, format, batched=True, draws=short), in_axes=(0, 0, None))
+    full = jax.vmap(make_step(tab, kind, debug, format, batched=True, draws=DRAWS_PER_STEP), in_axes=(0, 0, None))
 
     def step(st, actions):
-        out = first(st, actions)
-        return jax.lax.cond(jnp.any(out[1][1]), lambda: full(st, actions), lambda: out)
+        gates = jax.tree.map(jnp.any, jax.vmap(lambda s: gate_flags(tab, s))(st))
+        out = first(st, actions, gates)
+        return jax.lax.cond(jnp.any(out[1][1]), lambda: full(st, actions, gates), lambda: out)
 
     return step

@@ -9,21 +9,35 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ported_envs.pokejax.layout import VOLATILES as VOLATILE_ORDER
+
 # Move effect families the engine implements (a move's family comes from its data fields and, for
 # the few moves with custom callbacks, its id). Kept small: most moves are data-driven.
 FX_NONE, FX_COUNTER, FX_SUPERFANG, FX_RECOVER, FX_REST, FX_SUBSTITUTE, FX_REFLECT, FX_LIGHTSCREEN, \
-    FX_TRANSFORM, FX_MIMIC, FX_MIRRORMOVE, FX_FOCUSENERGY, FX_HAZE, FX_UNSUPPORTED = range(14)
+    FX_TRANSFORM, FX_MIMIC, FX_MIRRORMOVE, FX_FOCUSENERGY, FX_HAZE, FX_PSYWAVE, FX_CONVERSION, \
+    FX_DREAMEATER, FX_LEECHSEED, FX_UNSUPPORTED = range(18)
 
 _BY_ID = {"counter": FX_COUNTER, "superfang": FX_SUPERFANG, "recover": FX_RECOVER,
           "softboiled": FX_RECOVER, "rest": FX_REST, "substitute": FX_SUBSTITUTE, "reflect": FX_REFLECT,
           "lightscreen": FX_LIGHTSCREEN, "transform": FX_TRANSFORM, "mimic": FX_MIMIC,
-          "mirrormove": FX_MIRRORMOVE, "focusenergy": FX_FOCUSENERGY, "haze": FX_HAZE}
+          "mirrormove": FX_MIRRORMOVE, "focusenergy": FX_FOCUSENERGY, "haze": FX_HAZE, "psywave": FX_PSYWAVE,
+          "conversion": FX_CONVERSION, "dreameater": FX_DREAMEATER, "leechseed": FX_LEECHSEED}
 
 # Moves whose custom behaviour is implemented (the rest of the callback-carrying moves are flagged
-# unsupported so a battle that uses them is reported, never silently wrong).
+# unsupported so a battle that uses them is reported, never silently wrong). Pay Day's and Splash's
+# callbacks only print messages.
 _HANDLED_CALLBACKS = {"counter", "superfang", "recover", "softboiled", "rest", "substitute", "reflect",
                       "lightscreen", "highjumpkick", "jumpkick", "skyattack", "skullbash", "razorwind",
-                      "solarbeam", "thunder", "transform", "mimic", "mirrormove"}
+                      "solarbeam", "thunder", "transform", "mimic", "mirrormove", "haze", "psywave",
+                      "conversion", "dreameater", "leechseed", "payday", "splash"}
+# gen-1 moves whose mechanics the engine does not implement yet (README, "Not covered")
+NOT_IMPLEMENTED = ("dig", "fly", "bind", "wrap", "clamp", "firespin", "bide", "thrash", "petaldance", "rage",
+                   "disable", "metronome")
+# self-targeting moves that add a volatile with no further rule of its own here (Minimize and
+# Defense Curl add theirs only when their boost succeeds)
+SELF_VOLATILE_MOVES = ("focusenergy", "mist", "minimize", "defensecurl")
+# moves behind a batch-wide gate (engine.GATES: haze 1, leech 2, transform 4, mimic 8)
+GATE_BITS = {"haze": 1, "leechseed": 2, "transform": 4, "mimic": 8}
 
 # gen-1 mod: moves that leave battle.lastDamage alone (SKIP_LASTDAMAGE in data/mods/gen1/scripts.ts)
 SKIP_LASTDAMAGE = ("confuseray", "conversion", "counter", "focusenergy", "glare", "haze", "leechseed",
@@ -74,8 +88,13 @@ class Tables:
     m_skip_lastdamage: np.ndarray
     m_counterable: np.ndarray   # Normal/Fighting with base power > 0 (gen-1 Counter)
     m_supported: np.ndarray
+    m_fixed_damage: np.ndarray  # numeric damage (Sonic Boom 20, Dragon Rage 40), 0 = none
+    m_ohko: np.ndarray
+    m_self_vol: np.ndarray      # volatile index + 1 a self move adds (SELF_VOLATILE_MOVES), 0 none
+    m_gate: np.ndarray          # bits of the batch-wide gates the move needs (engine.GATES)
     type_eff: np.ndarray        # [atk type, def type]: 0 neutral, 1 super, 2 resisted, 3 immune
     poison_type: int
+    grass_type: int
     ghost_type: int
     ids: dict                   # move id string -> number
     names: tuple                # move number -> id string
@@ -97,7 +116,7 @@ def build(data: dict) -> Tables:
     t = {k: z() for k in ("bp", "acc", "type", "cat", "prio", "pp", "self_target", "crit", "hits", "rn", "rd",
                            "drain", "status", "volatile", "recharge", "sec_kind", "sec_chance", "sec_status",
                            "selfdestruct", "level", "ign", "fx", "crash", "twoturn", "skipld", "counterable",
-                           "supported", "noppb")}
+                           "supported", "noppb", "fixed", "ohko", "selfvol", "gate")}
     boosts, sec_boosts = np.zeros((n_mv, 7), np.int32), np.zeros((n_mv, 7), np.int32)
     ids, names = {}, []
     cat_code = {"Physical": 0, "Special": 1, "Status": 2}
@@ -155,14 +174,14 @@ def build(data: dict) -> Tables:
         t["twoturn"][i] = mid in TWO_TURN_MOVES
         t["skipld"][i] = mid in SKIP_LASTDAMAGE
         t["counterable"][i] = m.get("type") in ("Normal", "Fighting") and m.get("basePower", 0) > 0
+        dmg = m.get("damage")
+        t["fixed"][i] = dmg if isinstance(dmg, int) and not isinstance(dmg, bool) else 0
+        t["ohko"][i] = bool(m.get("ohko"))
+        if mid in SELF_VOLATILE_MOVES:
+            t["selfvol"][i] = 1 + VOLATILE_ORDER.index(m["volatileStatus"])
+        t["gate"][i] = GATE_BITS.get(mid, 0)
         callbacks = set(m.get("handlers") or ())
-        odd = (mid in ("dig", "fly", "bind", "wrap", "clamp", "firespin", "bide", "thrash", "petaldance",
-                       "rage", "disable", "leechseed", "metronome",
-                       "haze", "toxic", "psywave", "dreameater", "conversion", "payday", "dragonrage",
-                       "sonicboom", "fissure", "guillotine", "horndrill", "mist", "whirlwind", "roar",
-                       "teleport", "splash", "focusenergy", "minimize", "defensecurl", "nightshade__")
-               or bool(m.get("ohko")) or (isinstance(m.get("damage"), int)))
-        t["supported"][i] = (not odd) and (not callbacks or mid in _HANDLED_CALLBACKS)
+        t["supported"][i] = mid not in NOT_IMPLEMENTED and (not callbacks or mid in _HANDLED_CALLBACKS)
     eff = np.asarray(data["type_chart"]["damage_taken"], np.int32).T  # -> [atk, def]
     return Tables(
         n_moves=n_mv, base_spe=base_spe, sp_base=sp_base, m_no_pp_boosts=t["noppb"], sp_types=sp_types, m_bp=t["bp"], m_acc=t["acc"], m_type=t["type"], m_cat=t["cat"],
@@ -173,4 +192,5 @@ def build(data: dict) -> Tables:
         m_selfdestruct=t["selfdestruct"], m_level_damage=t["level"], m_ignore_imm=t["ign"], m_fx=t["fx"],
         m_crash=t["crash"], m_twoturn=t["twoturn"], m_skip_lastdamage=t["skipld"],
         m_counterable=t["counterable"], m_supported=t["supported"], type_eff=eff,
-        poison_type=types.index("Poison"), ghost_type=types.index("Ghost"), ids=ids, names=tuple(names))
+        m_fixed_damage=t["fixed"], m_ohko=t["ohko"], m_self_vol=t["selfvol"], m_gate=t["gate"],
+        poison_type=types.index("Poison"), grass_type=types.index("Grass"), ghost_type=types.index("Ghost"), ids=ids, names=tuple(names))

@@ -8,7 +8,10 @@ seed (SCHEMA.md, "Teams and reset(seed)"): any 31-bit seed is a battle.
 
 Variants: ``customgame`` (format gen1customgame: no clauses, hence no clause-tie
 draws) and ``randombattle`` (gen1randombattle rules: Sleep/Freeze Clause Mods and the
-Endless Battle Clause, with the same explicit teams). ``max_turns`` cuts a battle
+Endless Battle Clause, with the same explicit teams), both with random-battle teams; and
+``wholegame`` (gen1customgame, teams from the whole game: ``wholegame.py`` draws any of the 151
+species at levels 50-100 with random DVs and stat experience and any gen-1 move but the ones
+it lists as not yet drawn). ``max_turns`` cuts a battle
 short (``truncated``); random play ends every battle in ~60 turns, the cap only
 guards against endless PP-stalling.
 
@@ -47,7 +50,10 @@ from suites.pokemon.schema import N_ACTIONS, OBS_SIZE, STATE, SIDES
 VARIANTS = {
     "customgame": {"format": "gen1customgame", "max_turns": 1000},
     "randombattle": {"format": "gen1randombattle", "max_turns": 1000},
+    # teams from the whole game (wholegame.py): any species, level, DVs, stat exp and move
+    "wholegame": {"format": "gen1customgame", "max_turns": 1000, "teams": "wholegame"},
 }
+POOL_VARIANTS = ("customgame", "randombattle")
 
 OUTPUTS = Schema([
     Field("obs", "int32", (OBS_SIZE,), EXACT, "schema.observation(state): see SCHEMA.md"),
@@ -83,17 +89,27 @@ PROPERTIES = [
     Property("perturbed_transition", properties.perturbed,
              "a played state with a fresh PRNG key and changed HP/sleep/confusion counters, one legal joint action"),
     Property("move_effect", properties.move_effect,
-             "both active Pokemon given any move of the random-battle pool (sensible PP), each used when legal"),
+             "both active Pokemon given any move of the random-battle pool (sensible PP), each used when legal",
+             variants=POOL_VARIANTS),
     Property("status", properties.status,
              "a member given par/brn/psn/slp/frz (counters, gen-1 stat drops in modified_stats); "
-             "a bench member is usually switched in"),
+             "a bench member is usually switched in", variants=POOL_VARIANTS),
     Property("volatile", properties.volatile,
              "an active Pokemon given 1-3 of confusion, Substitute, Reflect, Light Screen, Recharge, "
-             "Focus Energy with consistent counters"),
+             "Focus Energy with consistent counters", variants=POOL_VARIANTS),
     Property("boosts", properties.boosts,
-             "both active Pokemon at stat stages -6..6, modified stats and speed recomputed the gen-1 way"),
+             "both active Pokemon at stat stages -6..6, modified stats and speed recomputed the gen-1 way",
+             variants=POOL_VARIANTS),
     Property("crit_and_accuracy", properties.crit_and_accuracy,
-             "fresh PRNG key, accuracy/evasion stages, Focus Energy, high-crit or inaccurate pool moves"),
+             "fresh PRNG key, accuracy/evasion stages, Focus Energy, high-crit or inaccurate pool moves",
+             variants=POOL_VARIANTS),
+    Property("game_move_effect", properties.game_move_effect,
+             "both active Pokemon given any gen-1 move of the whole-game draw (PP 1, 2, 5 or full), each "
+             "used when legal"),
+    Property("residual", properties.residual,
+             "Toxic counters (also kept after Rest), Leech Seed, Mist, Minimize/Defense Curl, sleep or "
+             "freeze injected, and each side using Haze, Leech Seed, Toxic, Mist, Conversion, Dream Eater, "
+             "Psywave, an OHKO or fixed-damage move or a stat-lowering move"),
 ]
 
 TIERS = {

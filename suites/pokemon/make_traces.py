@@ -1,6 +1,7 @@
 """Write the L2 traces of suites/pokemon/traces/ by playing the reference once.
 
-    python -m suites.pokemon.make_traces
+    python -m suites.pokemon.make_traces                      # every trace
+    python -m suites.pokemon.make_traces --special NAME ...   # only these special traces
 
 A trace is a fixed script: its actions are recorded here from a policy on the reference,
 then committed, so both sides replay the same choices forever after. Each trace pins the
@@ -97,6 +98,38 @@ SPECIAL = [
      "recoil moves (Take Down, Double-Edge, Submission): a quarter of the damage dealt back to the user"),
     ("quick_attack", "customgame", ["quickattack"], [], [r"\|move\|p1a: [^|]*\|Quick Attack\|"],
      "Quick Attack: +1 priority moves before faster foes"),
+    # the rest of the whole game (variant wholegame: teams of wholegame.py), one per code path / glitch
+    ("toxic", "wholegame", ["toxic"], [], [r"\|-status\|p2a: [^|]*\|tox", r"\|-damage\|p2a: [^|]*\|[^\n]*\[from\] psn"],
+     "Toxic: tox status with the residualdmg counter, damage maxhp/16 times the counter after each move"),
+    ("leech_seed", "wholegame", ["leechseed"], [], [r"\|-start\|p2a: [^|]*\|move: Leech Seed", r"\|-heal\|p1a: [^|]*\|[^\n]*\[silent\]|\|-heal\|p1a: "],
+     "Leech Seed: drains maxhp/16 after the seeded Pokemon moves, the foe's active heals (not capped by HP lost)"),
+    ("toxic_leech_seed", "wholegame", ["toxic", "leechseed"], [], [r"\|-status\|p2a: [^|]*\|tox", r"\|-start\|p2a: [^|]*\|move: Leech Seed",
+     r"\|-damage\|p2a: [^|]*\|[^\n]*\[from\] Leech Seed"],
+     "the gen-1 glitch: Leech Seed's drain grows Toxic's counter and is multiplied by it"),
+    ("haze", "wholegame", ["haze"], [], [r"\|-activate\|p1a: [^|]*\|move: Haze"],
+     "Haze: boosts cleared (stats back to stored, par/brn drops lost), the foe's status cured, volatiles removed"),
+    ("haze_cures_sleep", "wholegame", ["haze", "sleeppowder", "hypnosis", "sing", "spore", "lovelykiss"], [],
+     [r"\|-status\|p2a: [^|]*\|slp", r"\|-activate\|p1a: [^|]*\|move: Haze"],
+     "Haze on a sleeping foe: cured, and its queued move this turn becomes 'cannotmove'"),
+    ("fixed_damage", "wholegame", ["sonicboom", "dragonrage"], [], [r"\|move\|p1a: [^|]*\|(Sonic Boom|Dragon Rage)\|[^\n]*\n\|-damage\|p2a: "],
+     "Sonic Boom / Dragon Rage: fixed 20 / 40 damage, no crit or roll"),
+    ("psywave", "wholegame", ["psywave"], [], [r"\|move\|p1a: [^|]*\|Psywave\|[^\n]*\n\|-damage\|p2a: "],
+     "Psywave: random(1, floor(1.5 * level)) damage (fails at levels where level + level/2 wraps below 2)"),
+    ("ohko", "wholegame", ["fissure", "guillotine", "horndrill"], [], [r"\|-ohko"],
+     "OHKO moves: fail on a faster target, else a hit takes all the HP (65535 against a Substitute)"),
+    ("mist", "wholegame", ["mist"], ["growl", "leer", "tailwhip", "sandattack", "smokescreen", "stringshot", "screech"],
+     [r"\|-start\|p1a: [^|]*\|Mist", r"\|-activate\|p1a: [^|]*\|move: Mist"],
+     "Mist: the foe's status moves cannot lower the user's stats"),
+    ("conversion", "wholegame", ["conversion"], [], [r"\|-start\|p1a: [^|]*\|typechange"],
+     "Conversion (gen 1): the user takes the target's types"),
+    ("dream_eater", "wholegame", ["dreameater"], [], [r"\|move\|p1a: [^|]*\|Dream Eater\|"],
+     "Dream Eater: fails unless the target sleeps, else drains half the damage"),
+    ("minimize_defense_curl", "wholegame", ["minimize", "defensecurl", "focusenergy"], [],
+     [r"\|-boost\|p1a: [^|]*\|(evasion|def)\|1"],
+     "Minimize / Defense Curl / Focus Energy: the volatiles (with the boost), Focus Energy's gen-1 crit quarter"),
+    ("no_effect_moves", "wholegame", ["splash", "teleport", "roar", "whirlwind", "payday"], [],
+     [r"\|move\|p1a: [^|]*\|(Splash|Teleport|Roar|Whirlwind|Pay Day)\|"],
+     "moves that do nothing in gen-1 link battles (Splash, Teleport, Roar, Whirlwind) and Pay Day's plain hit"),
     ("stat_boosts", "customgame", ["swordsdance", "agility", "amnesia"], [],
      [r"\|-boost\|p1a: [^|]*\|(atk|spe|spa|spd)\|2"],
      "Swords Dance/Agility/Amnesia: +2 stages, modified stats rebuilt (and the foe's par/brn drop re-applied)"),
@@ -124,9 +157,9 @@ def _focused(moves: list[int]):
 
 def _record_special(env, seed: int, p1_moves: list[int], p2_moves: list[int], bid: int):
     """Play one focused battle on the reference's bridge with the battle log on: (actions, log per step, states)."""
-    from adapters.ts_showdown import battle_seed, team_seeds, to_arrays
+    from adapters.ts_showdown import battle_seed, team_message, to_arrays
     reply = env.bridge.call({"cmd": "reset", "id": bid, "format": env.format, "seed": battle_seed(seed),
-                             "team_seeds": team_seeds(seed), "log": True})
+                             **team_message(seed, env.teams), "log": True})
     rng = np.random.default_rng([seed, 0x5EED])
     policies = [_focused(p1_moves), _focused(p2_moves)]
     actions, logs, states = [], [], []
@@ -178,20 +211,26 @@ def _first_match(logs: list[str], patterns: list[str]) -> int | None:
 
 def special_traces(out_dir: Path, only=None) -> None:
     from adapters.ts_showdown import TsShowdown
-    from suites.pokemon import SUITE
+    from suites.pokemon import SUITE, wholegame
     from suites.pokemon.schema import load_data
     data = load_data()
     ids = {m["id"]: i for i, m in enumerate(data["moves"]) if m}
     pool = data["team_pool"]
+
+    def holds(variant, seed, side, moves):
+        """Does side ``side`` of reset(seed) in ``variant`` have a member knowing one of ``moves``?"""
+        if variant == "wholegame":
+            return any(ids[m] in moves for member in wholegame.teams(seed)[side] for m in member["moves"])
+        # the exported pool's teams 2s and 2s+1 are reset(s)'s (generator seeds 2s+1, 2s+2), s < 512
+        return any(set(moves) & set(m["moves"]) for m in pool[2 * seed + side])
     envs = {}
     for k, (name, variant, p1_names, p2_names, patterns, doc) in enumerate(SPECIAL):
         if only and name not in only:
             continue
         env = envs.setdefault(variant, TsShowdown(**SUITE.variants[variant]))
         p1, p2 = [ids[m] for m in p1_names], [ids[m] for m in p2_names]
-        # the exported pool's teams 2s and 2s+1 are reset(s)'s (generator seeds 2s+1, 2s+2), s < 512
-        seeds = [s for s in range(512) if any(set(p1) & set(m["moves"]) for m in pool[2 * s])
-                 and (not p2 or any(set(p2) & set(m["moves"]) for m in pool[2 * s + 1]))]
+        seeds = [s for s in range(2000 if variant == "wholegame" else 512)
+                 if holds(variant, s, 0, p1) and (not p2 or holds(variant, s, 1, p2))]
         for seed in seeds:
             actions, logs, states = _record_special(env, seed, p1, p2, 900000 + k)
             at = _first_match(logs, patterns)
@@ -220,9 +259,13 @@ def special_traces(out_dir: Path, only=None) -> None:
 
 
 def main() -> None:
+    import sys
     from adapters.ts_showdown import TsShowdown
     from suites.pokemon import SUITE
     out_dir = Path(__file__).parent / "traces"
+    if sys.argv[1:2] == ["--special"]:  # only the named special traces
+        special_traces(out_dir, only=set(sys.argv[2:]))
+        return
     for name, variant, seed, policy_name, doc in TRACES:
         env = TsShowdown(**SUITE.variants[variant])
         policy = _switchy if policy_name == "switchy" else SUITE.policy(policy_name)

@@ -121,6 +121,19 @@ def pool_moves() -> dict[int, int]:
     return dict(sorted(_pool_moves.items()))
 
 
+def max_pp(move: int) -> int:
+    """A move's max PP with three PP Ups, as Showdown gives every set move (40-PP moves: 61)."""
+    pp = int(load_data()["moves"][move]["pp"])
+    return pp * 8 // 5 - (3 if pp == 40 else 0)
+
+
+def game_moves() -> list[int]:
+    """Every gen-1 move the whole-game variant draws from (suites/pokemon/wholegame.py)."""
+    from suites.pokemon import wholegame
+    ids = {m.get("id"): i for i, m in enumerate(load_data()["moves"]) if m.get("id")}
+    return [ids[name] for name in wholegame._tables()["moves"]]
+
+
 def _decision_points(bank) -> list[tuple[int, int]]:
     """(battle, step) of bank states where both players may pick one of their moves."""
     return [(b, t) for b, states in enumerate(bank) for t, (s, legal) in enumerate(states)
@@ -202,7 +215,7 @@ def _put_move(s: dict, side: int, slot: int, move: int, pp: int) -> int:
     used = [i for i, m in enumerate(ids) if m]
     slot = ids.index(move) if move in ids else min(slot, len(used))
     transformed = bool(s["transformed"][side, 0])
-    maxpp = 5 if transformed else pool_moves()[move]  # Transform copies moves with 5 PP
+    maxpp = 5 if transformed else max_pp(move)  # Transform copies moves with 5 PP
     s["move_id"][side, 0, slot] = move
     s["move_pp"][side, 0, slot] = min(pp, maxpp)
     s["move_maxpp"][side, 0, slot] = maxpp
@@ -356,5 +369,86 @@ def crit_and_accuracy(reference, variant: str):
         s, legal = _settle(reference, s)
         action = _choose(legal, prefer, draw(_PICKS))
         return Case(s, action, note=f"bank battle {b} step {t}; acc/eva {s['boosts'][:, 0, 5:].tolist()}")
+
+    return case()
+
+
+def game_move_effect(reference, variant: str):
+    """Both active Pokemon get any gen-1 move of the whole-game draw (sensible PP, sometimes 0 or
+    1) in one of their slots, and each player uses it when legal: every move's own code path,
+    from played states of the variant."""
+    bank = _bank(reference, variant)
+    points = _decision_points(bank)
+    moves = game_moves()
+    names = load_data()["moves"]
+
+    @st.composite
+    def case(draw):
+        spread = _Spread(draw)
+        b, t, s = _bank_state(spread, bank, points)
+        prefer, used = [], []
+        for side in range(2):
+            move = moves[spread.index(len(moves))]
+            slot = _put_move(s, side, draw(st.integers(0, 3)), move, draw(st.sampled_from((1, 2, 5, max_pp(move)))))
+            prefer.append(slot)
+            used.append(names[move]["id"])
+        s, legal = _settle(reference, s)
+        action = _choose(legal, prefer, draw(_PICKS))
+        return Case(s, action, note=f"bank battle {b} step {t}; moves p1 {used[0]}, p2 {used[1]}")
+
+    return case()
+
+
+RESIDUAL_MOVES = ("haze", "leechseed", "toxic", "mist", "conversion", "dreameater", "psywave", "fissure",
+                  "horndrill", "sonicboom", "dragonrage", "minimize", "defensecurl", "growl", "sandattack")
+
+
+def residual(reference, variant: str):
+    """Toxic's counter, Leech Seed, Mist, Minimize/Defense Curl and sleep/freeze injected on either
+    side (counters consistent: residualdmg with tox, or alone after a Rest), and each side given
+    one of Haze, Leech Seed, Toxic, Mist, Conversion, Dream Eater, Psywave, an OHKO or fixed-damage
+    move, Minimize/Defense Curl or a stat-lowering move: the gen-1 residual order (toxic counter,
+    wake-up, psn/brn, Leech Seed sharing the counter) and Haze's cures, cancelled moves and
+    removals, on new states."""
+    bank = _bank(reference, variant)
+    points = _decision_points(bank)
+    ids = {m.get("id"): i for i, m in enumerate(load_data()["moves"]) if m.get("id")}
+    moves = [ids[m] for m in RESIDUAL_MOVES]
+
+    @st.composite
+    def case(draw):
+        spread = _Spread(draw)
+        b, t, s = _bank_state(spread, bank, points)
+        notes = []
+        for side in range(2):
+            if draw(st.integers(0, 2)) == 0:  # badly poisoned, or the counter kept after Rest
+                rested = draw(st.booleans()) and s["status"][side, 0] == 0
+                s["status"][side, 0] = STATUS_CODES["slp"] if rested else STATUS_CODES["tox"]
+                s["status_time"][side, 0] = s["status_start_time"][side, 0] = 2 if rested else 0
+                s["status_stage"][side, 0] = 0
+                s["status_source"][side, 0] = 1 if rested else 2
+                s["volatiles"][side, VOLATILE_INDEX["residualdmg"]] = True
+                s["vol_residual_counter"][side] = draw(st.integers(0, 15))
+                _restat(s, side, 0)
+                notes.append(f"p{side + 1} {'rested' if rested else 'tox'} counter {s['vol_residual_counter'][side]}")
+            elif s["status"][side, 0] == 0 and draw(st.integers(0, 3)) == 0:  # asleep/frozen: Haze cancels
+                frozen = draw(st.booleans())
+                s["status"][side, 0] = STATUS_CODES["frz" if frozen else "slp"]
+                s["status_start_time"][side, 0] = 0 if frozen else draw(st.integers(1, 7))
+                s["status_time"][side, 0] = 0 if frozen else draw(st.integers(1, int(s["status_start_time"][side, 0])))
+                s["status_source"][side, 0] = 2
+                notes.append(f"p{side + 1} {'frz' if frozen else 'slp'}")
+            for name in ("leechseed", "mist", "minimize", "defensecurl"):
+                if draw(st.integers(0, 3)) == 0:
+                    s["volatiles"][side, VOLATILE_INDEX[name]] = True
+                    notes.append(f"p{side + 1} {name}")
+        prefer = []
+        for side in range(2):
+            move = moves[spread.index(len(moves))]
+            prefer.append(_put_move(s, side, draw(st.integers(0, 3)), move, max_pp(move)))
+            notes.append(f"p{side + 1} uses {RESIDUAL_MOVES[moves.index(move)]}")
+        s, legal = _settle(reference, s)
+        action = _choose(legal, prefer, draw(_PICKS))
+        return Case(s, action, note=f"bank battle {b} step {t}; " + ", ".join(notes))
 
     return case()

@@ -48,9 +48,9 @@ def test_a_state_with_volatiles_outside_the_pool_is_refused_by_name():
     from ported_envs.pokejax.env import to_numpy
     env = _starts()
     st = {k: v.copy() for k, v in to_numpy(env.initial_state(0)).items()}
-    st["volatiles"][0, schema.VOLATILE_INDEX["leechseed"]] = True
+    st["volatiles"][0, schema.VOLATILE_INDEX["bide"]] = True
     port = PokeJax(format="gen1customgame")
-    with pytest.raises(AdapterError, match=r"volatiles \['leechseed'\].*does not model"):
+    with pytest.raises(AdapterError, match=r"volatiles \['bide'\].*not implement yet"):
         port.set_state(st)
 
 

@@ -1,0 +1,50 @@
+"""The gen-1 moves beyond the random-battle pool, lockstep against Showdown: battles between
+whole-game teams (suites/pokemon/wholegame.py) in which both sides hold the moves of a group and
+use them when they can; every legal mask, draw and state field compared at every step. Each
+group must actually be used, so a check that never reaches its moves fails."""
+import pytest
+
+from tests.pokejax import lockstep
+
+GROUPS = {
+    "fixed_damage": ("sonicboom", "dragonrage", "psywave", "seismictoss", "nightshade", "superfang"),
+    "ohko": ("fissure", "guillotine", "horndrill", "substitute"),
+    "toxic_leech_seed": ("toxic", "leechseed", "rest"),
+    "haze": ("haze", "toxic", "sleeppowder", "swordsdance", "thunderwave"),
+    "self_volatiles": ("minimize", "defensecurl", "focusenergy", "mist", "growl"),
+    "conversion_dream_eater": ("conversion", "dreameater", "hypnosis"),
+    "no_effect": ("splash", "teleport", "roar", "whirlwind", "payday"),
+}
+BATTLES = 4
+
+
+@pytest.fixture(scope="module")
+def pair():
+    from adapters.pokejax import PokeJax
+    from adapters.ts_showdown import TsShowdown
+    for cls in (PokeJax, TsShowdown):
+        why = cls.missing()
+        if why:
+            pytest.fail(f"{cls.__name__}: {why}")
+    ref, port = lockstep.pair("gen1customgame")
+    yield ref, port
+    ref.close()
+
+
+@pytest.mark.parametrize("group", sorted(GROUPS))
+def test_move_group_is_lockstep_exact(pair, group):
+    from suites.pokemon import wholegame
+    from suites.pokemon.schema import load_data
+    ref, port = pair
+    ids = {m["id"]: i for i, m in enumerate(load_data()["moves"]) if m.get("id")}
+    names = GROUPS[group]
+    focus = {ids[n] for n in names}
+    used: dict = {}
+    for k in range(BATTLES):
+        seed = 1000 * (sorted(GROUPS).index(group) + 1) + k
+        fail, _steps, u = lockstep.play(ref, port, seed, wholegame.teams(seed, names), focus)
+        assert fail is None, fail
+        for m, n in u.items():
+            used[m] = used.get(m, 0) + n
+    unused = [n for n in names if not used.get(ids[n])]
+    assert len(unused) < len(names) / 2, f"{group}: most of its moves were never chosen: {unused}"
