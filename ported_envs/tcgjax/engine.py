@@ -563,11 +563,12 @@ class Engine:
 
     def _knockouts(self, s, on):
         """R-3.4 / R-3.5: simultaneous knock-outs, points, game end, promotions (non-turn player first)."""
-        K = self.K
+        K, R = self.K, self.rules
         card, tool = s["card"], s["tool"]
         ko = on & (card != 0) & (s["dmg"] >= self.max_hp(card, tool))
         any_ko = jnp.any(ko)
-        worth = jnp.sum(jnp.where(ko, 1 + K.c(self.info(card), "ex"), 0), axis=1)   # [2] lost by each player
+        value = jnp.where(K.c(self.info(card), "ex") != 0, R.ex_knockout_points, 1)
+        worth = jnp.sum(jnp.where(ko, value, 0), axis=1)   # [2] lost by each player
         points = s["points"] + worth[::-1]
         gone = jnp.concatenate([card[..., None], s["under"], tool[..., None]], axis=-1)  # [2, 4, 4]
         # a slot is knocked out at most once per step (it stays empty until a later choice fills it)

@@ -20,6 +20,7 @@ class Rules:
     supporters_per_turn: int = 1
     checkup_turn_player_first: bool = True   # R-4.3 (§8 A16): the player whose turn ended first
     poison_damage: int = 10
+    ex_knockout_points: int = 2         # step 2 (any other Pokemon: 1)
     burn_damage: int = 20               # §8 A14
     paralysis_ends_after_owner_turn: bool = True  # step 4 (§8 A13)
     opening_attempt_cap: int = 100      # §5.4 (tests lower it to reach the fallback swap)

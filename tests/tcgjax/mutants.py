@@ -16,6 +16,7 @@ MUTATIONS = {
     "checkup_other_first": ("the Checkup flips the non-turn player's coins first (R-4.3, §8 A16: the player "
                             "whose turn ended goes first)", Rules(checkup_turn_player_first=False)),
     "poison_20": ("Poison does 20 damage per Checkup instead of 10 (R-4.1)", Rules(poison_damage=20)),
+    "ex_worth_1": ("a knocked-out Pokemon ex scores 1 point instead of 2 (R-3.4 step 2)", Rules(ex_knockout_points=1)),
     "paralysis_at_once": ("Paralysis ends at the Checkup right after the attacker's turn instead of after its "
                           "owner's next turn (R-4.3 step 4, §8 A13)",
                           Rules(paralysis_ends_after_owner_turn=False)),
