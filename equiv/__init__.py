@@ -16,6 +16,7 @@ _PUBLIC = {
     "equiv._traces": ("Trace",),
     "equiv._calibrate": ("Calibration",),
     "equiv._results": ("load_report",),
+    "equiv._testing": ("run_items",),
 }
 _WHERE = {name: module for module, names in _PUBLIC.items() for name in names}
 __all__ = sorted(_WHERE) + ["load_calibration"]

@@ -1,19 +1,15 @@
 """Run one planned gate item of the gameboy pair against a chosen port (for the mutant tests)."""
 from contextlib import contextmanager
 
-from equiv._pair import PairRun, RunOptions
+import equiv
 
 
 def run_item(ported: str, layer: str, variant: str, item: str, tier: str = "quick"):
-    """The result of the first planned item of ``layer`` whose id contains ``item``."""
-    pair = PairRun("pyboy", ported, RunOptions(tier=tier, layers=(layer,), variants=(variant,),
-                                               report_dir=None, policies=("random",)))
-    try:
-        specs = [s for s in pair.plan() if item in s.id]
-        assert specs, [s.id for s in pair.plan()]
-        return pair.run(specs[0])
-    finally:
-        pair.close()
+    """The result of the planned item of ``layer`` named ``item`` (``lockstep``: under ``random``)."""
+    results = equiv.run_items("pyboy", ported, layers=(layer,), variants=variant, only=f"{layer}::{item}",
+                              tier=tier, policies=("random",))
+    assert len(results) == 1, sorted(results)
+    return next(iter(results.values()))
 
 
 @contextmanager

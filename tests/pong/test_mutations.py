@@ -1,32 +1,18 @@
 """A port with one rule changed fails the gate, and each layer catches something.
 
-Each case runs only the layers and variant named, through equiv's own runner (PairRun),
+Each case runs only the layers and variant named, through equiv's own runner (equiv.run_items),
 against a mutant of pong_jax registered with equiv.register_adapter (tests/pong/mutants.py).
 """
-import dataclasses
-
 import pytest
 
-from equiv._pair import PairRun, RunOptions
+import equiv
 from tests.pong import mutants
 
 
-def failed_items(mutant, layers, variant, aligned=True, only=None, **tier):
-    pair = PairRun("puffer_pong", mutants.register(mutant, aligned),
-                   RunOptions(layers=layers, variants=(variant,), report_dir=None))
-    if tier:
-        pair.tier = dataclasses.replace(pair.tier, **tier)
-    try:
-        bad = {}
-        for spec in pair.plan():
-            if only and not any(spec.id.startswith(o) for o in only):
-                continue
-            result = pair.run(spec)
-            if result.outcome not in ("passed",):
-                bad[spec.id] = result
-        return bad
-    finally:
-        pair.close()
+def failed_items(mutant, layers, variant, aligned=True, only=(), **tier):
+    results = equiv.run_items("puffer_pong", mutants.register(mutant, aligned), layers=layers, variants=variant,
+                              only=only or (), **tier)
+    return {k: r for k, r in results.items() if r.outcome != "passed"}
 
 
 @pytest.mark.parametrize("mutant, variant, item", [

@@ -1,28 +1,17 @@
 """The tcg suite catches a one-rule mutant of the reference at every layer, and the reference
 against itself passes (no false alarm).
 
-Each case runs only the layers and variant named through equiv's own runner (PairRun).
+Each case runs only the layers and variant named through equiv's own runner (equiv.run_items).
 """
 import pytest
 
-from equiv._pair import PairRun, RunOptions
+import equiv
 from tests.tcg import mutants
 
 
-def not_passed(reference, ported, layers, variant, only=None, policies=None):
-    pair = PairRun(reference, ported, RunOptions(layers=layers, variants=(variant,), report_dir=None,
-                                                 policies=policies))
-    try:
-        bad = {}
-        for spec in pair.plan():
-            if only and not any(spec.id.startswith(o) for o in only):
-                continue
-            result = pair.run(spec)
-            if result.outcome != "passed":
-                bad[spec.id] = result
-        return bad
-    finally:
-        pair.close()
+def not_passed(reference, ported, layers, variant, only=(), policies=None):
+    results = equiv.run_items(reference, ported, layers=layers, variants=variant, only=only or (), policies=policies)
+    return {k: r for k, r in results.items() if r.outcome != "passed"}
 
 
 @pytest.mark.parametrize("mutant, variant, item", [

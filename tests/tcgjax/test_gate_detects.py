@@ -1,25 +1,17 @@
 """The gate catches a one-rule tcgjax mutant at every layer (L1, L2, L3 lockstep, L3 statistics),
 and the correct tcgjax passes the same items (no false alarm).
 
-Each case runs only the items named, through equiv's own runner (PairRun), against the real
+Each case runs only the items named, through equiv's own runner (equiv.run_items), against the real
 reference ``tcg_python``. The mutants are the real engine built with one ``Rules`` field changed
 (tests/tcgjax/mutants.py)."""
 import pytest
 
-from equiv._pair import PairRun, RunOptions
+import equiv
 from tests.tcgjax import mutants
 
 
 def outcomes(ported, layers, variant, only, policies=None):
-    """{item id: result} of the planned items whose id starts with one of ``only``."""
-    pair = PairRun("tcg_python", ported, RunOptions(layers=layers, variants=(variant,), report_dir=None,
-                                                    policies=policies))
-    try:
-        specs = [s for s in pair.plan() if any(s.id.startswith(o) for o in only)]
-        assert specs, f"no item of {only} is planned for {variant}"
-        return {s.id: pair.run(s) for s in specs}
-    finally:
-        pair.close()
+    return equiv.run_items("tcg_python", ported, layers=layers, variants=variant, only=only, policies=policies)
 
 
 # (layer, mutant, variant, item prefix, policies)
