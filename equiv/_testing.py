@@ -16,7 +16,7 @@ def run_items(reference: str, ported: str, *, layers=LAYERS, variants=None, only
               policies=None, seed: int = 0, **tier_changes) -> dict:
     """``{item id: ItemResult}`` for the planned items of ``layers`` whose id starts with one of
     ``only`` (all of them when ``only`` is empty). ``variants``/``policies`` narrow the plan as
-    ``--equiv-variants``/``--equiv-policies`` do; ``tier_changes`` replace fields of the tier
+    ``variant=``/``policy=`` in ``--equiv`` do; ``tier_changes`` replace fields of the tier
     (e.g. ``l1_examples=20``). An ``only`` that selects nothing is an error, not an empty pass."""
     if isinstance(variants, str):
         variants = (variants,)
@@ -28,10 +28,11 @@ def run_items(reference: str, ported: str, *, layers=LAYERS, variants=None, only
     try:
         if tier_changes:
             pair.tier = dataclasses.replace(pair.tier, **tier_changes)
-        specs = [s for s in pair.plan() if not only or any(s.id.startswith(o) for o in only)]
+        planned = pair.plan()
+        specs = [s for s in planned if not only or any(s.id.startswith(o) for o in only)]
         if not specs:
             raise ConfigError(f"no planned item of {reference} vs {ported} starts with {list(only)}; "
-                              f"planned: {[s.id for s in pair.plan()][:20]}")
+                              f"planned: {[s.id for s in planned][:20]}")
         return {s.id: pair.run(s) for s in specs}
     finally:
         pair.close()

@@ -6,6 +6,7 @@ import json
 import numpy as np
 import pytest
 
+import equiv
 from equiv import Coverage, Tier
 from equiv._ledger import Entry
 from equiv._pair import PairRun, RunOptions
@@ -114,3 +115,11 @@ def test_coverage_is_counted_reported_and_required():
     assert set(item.stats["coverage"]["transitions"]) == {"L1", "L2", "L3"}
     reachable = Coverage(_toy_keys, lambda variant: universe[:-1])
     assert run_all(pair(coverage=reachable, tiers={"quick": quick}))["coverage::default"].outcome == "passed"
+
+
+def test_run_items_runs_the_chosen_items_as_the_gate_plans_them():
+    results = equiv.run_items("toy_ref", "toy_jax", layers=("L1",), only="L1::roundtrip")
+    assert results and all(k.startswith("L1::roundtrip") for k in results)
+    assert all(r.outcome == "passed" for r in results.values())
+    with pytest.raises(equiv.ConfigError, match="no planned item"):
+        equiv.run_items("toy_ref", "toy_jax", layers=("L1",), only="L2::")
