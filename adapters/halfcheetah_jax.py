@@ -7,8 +7,10 @@ and running in its own precision, whatever the global flag says.
 
 Single steps go through a jitted ``step``; ``replays`` and ``rollouts`` run through one
 compiled ``vmap`` + ``lax.scan`` program of fixed shape (:data:`LANES` envs x :data:`CHUNK`
-steps per call, looped on the host), so any number of episodes of any length costs two
-compilations in all (cached on disk across processes, see ``env.use_compile_cache``).
+steps per call, looped on the host), and replays of at most :data:`SHORT` steps (the
+lockstep's teacher-forced segments, ``sync_every`` = 5) through the same program :data:`SHORT`
+steps long, so any number of episodes of any length costs three compilations in all (cached
+on disk across processes, see ``env.use_compile_cache``).
 ``random`` and ``gait`` (the suite's policies) are drawn inside that program; any other
 policy falls back to the Python loop. Resets from a seed draw
 Gymnasium's exact noise on the host (numpy's PCG64, emulated without numpy.random).
@@ -29,7 +31,8 @@ from equiv import Adapter, Step, Trajectory
 
 _PORT_DIR = Path(__file__).resolve().parent.parent / "ported_envs" / "halfcheetah_jax"
 PRECISIONS = {"float64": True, "float32": False}  # precision -> x64
-LANES, CHUNK = 32, 32  # the one batched program's shape: envs per call, steps per call
+LANES, CHUNK = 32, 32  # the batched program's shape: envs per call, steps per call
+SHORT = 8  # steps per call for short replays (5-step lockstep segments would waste 27 of 32)
 REPLAY, RANDOM, GAIT = 0, 1, 2  # what a lane plays
 NATIVE = {"random": RANDOM, "gait": GAIT}  # the suite's policies, drawn inside the program
 _CACHE: dict = {}
@@ -142,7 +145,7 @@ class HalfCheetahJax(Adapter):
                 "numerics": "MuJoCo's algorithms in JAX; float64 agrees with MuJoCo C to ~1e-12 per step"}
 
     # --- batched play ----------------------------------------------------------------------
-    # Every batched call runs one compiled program: LANES envs for CHUNK steps, each lane
+    # Every batched call runs one compiled program: LANES envs for CHUNK (or SHORT) steps, each lane
     # replaying given actions or drawing its policy's actions inside the scan. Larger batches
     # and longer runs loop on the host, so no input size ever triggers another compilation.
     def _start_states(self, starts) -> list:
@@ -152,6 +155,7 @@ class HalfCheetahJax(Adapter):
         """Run ``steps`` steps from each state; actions (n, steps, 6) when mode is REPLAY.
         Returns (actions, obs, reward, truncated, states) as (n, steps, ...) host arrays."""
         n = len(states)
+        length = SHORT if steps <= SHORT else CHUNK
         out = {k: [] for k in ("a", "obs", "reward", "truncated", "state")}
         for lo in range(0, n, LANES):
             group = states[lo:lo + LANES]
@@ -161,10 +165,10 @@ class HalfCheetahJax(Adapter):
             lane_seeds = np.zeros(LANES, np.uint32)
             lane_seeds[:width] = np.asarray(seeds[lo:lo + width], np.int64) & 0xFFFFFFFF
             pieces = []
-            for t0 in range(0, steps, CHUNK):
-                acts = np.zeros((CHUNK, LANES, 6), np.float32)
+            for t0 in range(0, steps, length):
+                acts = np.zeros((length, LANES, 6), np.float32)
                 if actions is not None:
-                    part = actions[lo:lo + width, t0:t0 + CHUNK]  # (width, <=CHUNK, 6)
+                    part = actions[lo:lo + width, t0:t0 + length]  # (width, <=length, 6)
                     acts[: part.shape[1], :width] = np.swapaxes(part, 0, 1)
                 with self._in():
                     state, rec = self._fns["chunk"](state, acts, np.int32(mode), lane_seeds, np.int32(t0))
@@ -220,9 +224,9 @@ class HalfCheetahJax(Adapter):
     # --- benchmark hook (suites/halfcheetah/bench.py) ------------------------------------------
     @classmethod
     def throughput(cls, batch: int, seconds: float, precision: str = "float32", steps: int | None = None) -> dict:
-        """Env steps/s of ``batch`` envs under ``jit(vmap)`` + ``lax.scan`` over ``steps`` env
-        steps per call (default: 64, fewer for big batches), uniform random actions drawn inside
-        the scan; compile time apart."""
+        """Env steps/s of ``batch`` envs under ``jit`` + ``lax.scan`` of ``env.batch_step`` (vmap, in
+        groups of 256 envs beyond 256) over ``steps`` env steps per call (default: 64, fewer for
+        big batches), uniform random actions drawn inside the scan; compile time apart."""
         import time
 
         import jax
@@ -258,7 +262,8 @@ def warm_compile_cache(precisions=("float64",)) -> None:
         port = HalfCheetahJax(precision)
         port.reset(0)
         port.step(np.zeros(6, np.float32))
-        port.replays([0], [np.zeros((1, 6), np.float32)])
+        port.replays([0], [np.zeros((1, 6), np.float32)])  # the short program
+        port.replays([0], [np.zeros((SHORT + 1, 6), np.float32)])  # the full-length one
 
 
 def _trajectory(seed, actions, obs, reward, truncated, states) -> Trajectory:
@@ -296,7 +301,7 @@ def _compiled(cls, x64: bool, dtype) -> tuple:
         table = jnp.asarray(GAIT_TABLE)
 
         def chunk(state, given, mode, seeds, t0):
-            """CHUNK steps of LANES envs: given actions (REPLAY), or the policy's (RANDOM, GAIT)."""
+            """len(given) steps of LANES envs: given actions (REPLAY), or the policy's (RANDOM, GAIT)."""
             base = jax.vmap(lambda s: jax.random.fold_in(jax.random.key(0x5EED), s))(seeds)
 
             def body(s, x):
@@ -307,7 +312,7 @@ def _compiled(cls, x64: bool, dtype) -> tuple:
                 a = jnp.where(mode == RANDOM, a_random, jnp.where(mode == GAIT, a_gait, a_given))
                 obs, s, reward, _, truncated, _ = batch_step(s, a)
                 return s, (a, obs, reward, truncated, s)
-            return lax.scan(body, state, (given, t0 + jnp.arange(CHUNK, dtype=jnp.int32)))
+            return lax.scan(body, state, (given, t0 + jnp.arange(given.shape[0], dtype=jnp.int32)))
 
         fns = {"step": step, "chunk": jax.jit(chunk)}
     _CACHE[key] = (params, fns)
@@ -324,7 +329,8 @@ def _bench_runner(cls, x64, dtype, steps):
         from ported_envs.halfcheetah_jax import env
         with jax.enable_x64(x64):
             params = _params(cls, dtype)
-            batch_step = jax.vmap(lambda s, a: env.step(s, a, params))
+            def batch_step(s, a):  # vmap, in groups of env.LANES envs for large batches
+                return env.batch_step(s, a, params)
 
             def run(state, seeds, t0):
                 base = jax.vmap(lambda s: jax.random.fold_in(jax.random.key(7), s))(seeds)

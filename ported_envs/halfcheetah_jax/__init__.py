@@ -12,13 +12,13 @@ here, following MuJoCo's algorithms step for step (see each module):
 - :mod:`.solver`: MuJoCo's primal Newton solver with its exact line search and stopping rules;
 - :mod:`.physics`: ``mj_step`` with the Euler integrator and implicit dof damping;
 - :mod:`.env`: the env (``reset``/``reset_from_seed``/``step``, gymnax style: pure, ``jit``,
-  ``vmap``, ``lax.scan``), float32 by default, float64 with x64;
+  ``vmap``, ``lax.scan``; ``batch_step`` for large batches), float32 by default, float64 with x64;
 - :mod:`.pcg64`: numpy's PCG64 + ziggurat, so ``reset_from_seed(s)`` equals
   ``gymnasium.make("HalfCheetah-v5").reset(seed=s)``.
 """
 from ported_envs.halfcheetah_jax.env import (
-    FIELDS, EnvParams, EnvState, control_cost, make_params, observe, reset, reset_from_seed, step,
+    FIELDS, EnvParams, EnvState, batch_step, control_cost, make_params, observe, reset, reset_from_seed, step,
 )
 
-__all__ = ["FIELDS", "EnvParams", "EnvState", "control_cost", "make_params", "observe", "reset",
+__all__ = ["FIELDS", "EnvParams", "EnvState", "batch_step", "control_cost", "make_params", "observe", "reset",
            "reset_from_seed", "step"]

@@ -159,3 +159,20 @@ def step(state: EnvState, action, params: EnvParams):
             "reward_ctrl": -cost}
     return observe(new), new, reward, jnp.zeros((), bool), truncated, info
 
+
+
+LANES = 256  # envs per vectorised group in batch_step (measured: 64-256 run fastest on CPU)
+
+
+def batch_step(state: EnvState, action, params: EnvParams, lanes: int = LANES):
+    """``vmap(step)`` over a batch (leading axis), run as consecutive groups of ``lanes`` envs
+    (``lax.map`` over a vmapped group) when the batch divides into several: same results, but
+    each group's arrays stay in cache, and each group's constraint solver loops only as long as
+    its own slowest env. A batch that does not divide runs as one vmap."""
+    batch = jnp.shape(action)[0]
+    one = jax.vmap(lambda s, a: step(s, a, params))
+    if batch <= lanes or batch % lanes:
+        return one(state, action)
+    split = lambda x: x.reshape((batch // lanes, lanes) + x.shape[1:])  # noqa: E731
+    out = jax.lax.map(lambda sa: one(*sa), (jax.tree.map(split, state), split(jnp.asarray(action))))
+    return jax.tree.map(lambda x: x.reshape((batch,) + x.shape[2:]), out)

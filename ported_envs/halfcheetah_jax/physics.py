@@ -16,7 +16,7 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
-from ported_envs.halfcheetah_jax import collision, constraint, linalg, smooth, solver
+from ported_envs.halfcheetah_jax import active_rows, collision, constraint, linalg, smooth, solver
 from ported_envs.halfcheetah_jax.model import Model
 
 
@@ -51,8 +51,8 @@ def forward(m: Model, s: PhysicsState, ctrl) -> Forward:
     actuator = smooth.actuator_force(m, ctrl, m.nv)
     qfrc_smooth = passive - bias + actuator
     qacc_smooth = linalg.solve_spd(qM, qfrc_smooth)
-    sol = solver.solve(qM, qfrc_smooth, qacc_smooth, s.qacc_warmstart, rows.J, rows.D, rows.aref,
-                       m.tolerance, m.ls_tolerance, m.iterations, m.ls_iterations)
+    sol = active_rows.solve(qM, qfrc_smooth, qacc_smooth, s.qacc_warmstart, rows.J, rows.D, rows.aref,
+                            rows.active, m.tolerance, m.ls_tolerance, m.iterations, m.ls_iterations)
     # no constraint rows: MuJoCo takes qacc_smooth as is and runs no solver
     any_row = jnp.any(rows.active)
     sol = solver.Solution(jnp.where(any_row, sol.qacc, qacc_smooth), sol.force, sol.qfrc_constraint,

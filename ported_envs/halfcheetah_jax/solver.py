@@ -19,7 +19,10 @@ quadratic). Its steps, in MuJoCo's order:
 ``scale`` is ``1 / sum(diag M)``: MuJoCo solves each constraint island apart and scales it by
 its own inertia; this model is one kinematic tree, so a constrained step is one island of
 every dof. Loops are ``lax.while_loop``: batched under ``vmap``, each env keeps its own
-iterate and stops where MuJoCo would (the batch runs as long as its slowest member).
+iterate and stops where MuJoCo would (the batch runs as long as its slowest member; an env
+that has stopped skips the line search's loops meanwhile). Float32 accepts a line-search
+slope at its rounding floor, as MJX does (see :func:`_line_search`); float64 follows C.
+:mod:`.active_rows` runs this solver on the active rows only.
 """
 from __future__ import annotations
 
@@ -97,8 +100,10 @@ def solve(M, qfrc_smooth, qacc_smooth, qacc_warmstart, J, D, aref, tolerance, ls
         qacc, Ma, Jaref, quad, grad, Mgrad, search, it, done = carry
         Mv = M @ search
         Jv = J @ search
+        # batched, the body runs for every env while any runs; an env already stopped keeps
+        # its carry, so its line search is skipped (else its loops would spin on a stale search)
         alpha, improvement = _line_search(Ma, Jaref, search, Mv, Jv, qfrc_smooth, D, scale, ls_tol,
-                                          ls_iterations)
+                                          ls_iterations, skip=done | (it >= iterations))
         moved = alpha != 0
         qacc_n = qacc + alpha * search
         Ma_n = Ma + alpha * Mv
@@ -124,8 +129,9 @@ def solve(M, qfrc_smooth, qacc_smooth, qacc_warmstart, J, D, aref, tolerance, ls
     return Solution(qacc, force, J.T @ force, it)
 
 
-def _line_search(Ma, Jaref, search, Mv, Jv, qfrc_smooth, D, scale, tolerance, ls_iterations):
-    """PrimalSearch: returns (alpha, -cost change); alpha 0 means no step."""
+def _line_search(Ma, Jaref, search, Mv, Jv, qfrc_smooth, D, scale, tolerance, ls_iterations, skip=False):
+    """PrimalSearch: returns (alpha, -cost change); alpha 0 means no step. ``skip`` runs none of
+    its loops (the caller discards the result)."""
     snorm = jnp.sqrt(jnp.dot(search, search))
     gtol = tolerance * snorm / scale
     g1 = jnp.dot(search, Ma) - jnp.dot(qfrc_smooth, search)
@@ -135,6 +141,15 @@ def _line_search(Ma, Jaref, search, Mv, Jv, qfrc_smooth, D, scale, tolerance, ls
     q1 = Jv * DJ0
     q2 = 0.5 * Jv * D * Jv
     cost0 = jnp.where(Jaref < 0, q0, 0)
+    gtol_slope = gtol  # the one-sided search continues while the slope is steeper than this
+    if Ma.dtype == jnp.float32:
+        # float32 cannot resolve MuJoCo's tolerance (1e-8, scaled): accept a slope at the
+        # rounding floor of its terms, as MJX does (8 eps times a Cauchy-Schwarz bound on the
+        # slope of the active rows at 0, plus the Gauss term's); else every search runs to
+        # ls_iterations. Float64 keeps MuJoCo C's rule exactly.
+        rows_2 = jnp.sum(jnp.where(Jaref < 0, q2, 0))
+        dmag = 2 * jnp.sqrt(jnp.sum(cost0) * rows_2) + jnp.abs(g1)
+        gtol = jnp.maximum(gtol, 8 * jnp.finfo(jnp.float32).eps * dmag)
 
     def ev(alpha) -> _Point:
         act = (Jaref + alpha * Jv) < 0
@@ -159,7 +174,7 @@ def _line_search(Ma, Jaref, search, Mv, Jv, qfrc_smooth, D, scale, tolerance, ls
     # one-sided search: Newton steps from the current point until the slope changes sign
     def one_cond(c):
         p1, p2, lsiter, done, res = c
-        return ~done & (p1.d0 * direction <= -gtol) & (lsiter < ls_iterations)
+        return ~skip & ~done & (p1.d0 * direction <= -gtol_slope) & (lsiter < ls_iterations)
 
     def one_body(c):
         p1, p2, lsiter, done, res = c
@@ -188,7 +203,7 @@ def _line_search(Ma, Jaref, search, Mv, Jv, qfrc_smooth, D, scale, tolerance, ls
         return p, flag
 
     def br_cond(c):
-        return ~c[5] & (c[4] < ls_iterations)
+        return ~skip & ~c[5] & (c[4] < ls_iterations)
 
     def br_body(c):
         p1, p2, p1next, p2next, lsiter, done, res = c

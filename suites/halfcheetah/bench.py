@@ -12,8 +12,9 @@ Env steps per second (one env step = 5 MuJoCo steps), random actions, compile ti
   time limit. Its batched LAPACK Cholesky deadlocks XLA's CPU pool beyond 512 envs per call
   (reference_envs/halfcheetah/xla_safety.py), so a larger batch runs as consecutive calls
   of 512 (the row says so);
-- halfcheetah_jax ``jit(vmap)`` + ``lax.scan``, float32 and float64, in this process (it has
-  no LAPACK call, any batch runs in one call).
+- halfcheetah_jax ``jit`` + ``lax.scan`` of ``env.batch_step`` (``vmap``; a batch above 256
+  runs as ``lax.map`` over groups of 256 in the same call), float32 and float64, in this
+  process (it has no LAPACK call, any batch runs in one call).
 """
 from __future__ import annotations
 

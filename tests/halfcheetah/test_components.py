@@ -194,3 +194,19 @@ def test_batched_replay_is_the_single_step(cases):
             worst = max(worst, float(np.max(np.abs(step.obs - t.outputs["obs"][k]))),
                         abs(step.reward - t.outputs["reward"][k]))
     assert worst <= 1e-10, worst
+
+
+def test_batch_step_in_groups_is_vmap_step(cases):
+    """env.batch_step (lax.map over groups of vmapped envs) makes vmap(step)'s transitions."""
+    import jax
+
+    from ported_envs.halfcheetah_jax import env, make_params
+    with jax.enable_x64(True):
+        params = make_params("float64")
+        state = env.EnvState(*(np.stack([np.asarray(s[k]) for s, _ in cases[:6]]).astype(np.int32 if k == "steps" else np.float64)
+                               for k in env.FIELDS))
+        action = np.stack([a for _, a in cases[:6]]).astype(np.float32)
+        grouped = jax.jit(lambda s, a: env.batch_step(s, a, params, lanes=2))(state, action)
+        plain = jax.jit(jax.vmap(lambda s, a: env.step(s, a, params)))(state, action)
+    for g, p in zip(jax.tree.leaves(grouped), jax.tree.leaves(plain)):
+        assert np.max(np.abs(np.asarray(g, np.float64) - np.asarray(p, np.float64))) <= 1e-10
