@@ -20,8 +20,8 @@ import numpy as np
 from ported_envs.pokejax import prng as P
 from ported_envs.pokejax.layout import VOLATILES
 from ported_envs.pokejax.tables import (
-    FX_CONVERSION, FX_COUNTER, FX_DREAMEATER, FX_HAZE, FX_LEECHSEED, FX_LIGHTSCREEN, FX_MIMIC, FX_MIRRORMOVE,
-    FX_PSYWAVE, FX_TRANSFORM, FX_RECOVER, FX_REFLECT, FX_REST, FX_SUBSTITUTE, FX_SUPERFANG,
+    FX_CONVERSION, FX_COUNTER, FX_DISABLE, FX_DREAMEATER, FX_HAZE, FX_LEECHSEED, FX_LIGHTSCREEN, FX_MIMIC, FX_MIRRORMOVE,
+    FX_PSYWAVE, FX_RAGE, FX_TRANSFORM, FX_RECOVER, FX_REFLECT, FX_REST, FX_SUBSTITUTE, FX_SUPERFANG,
     SEC_BOOSTS, SEC_CONFUSION, SEC_FLINCH, SEC_STATUS, Tables)
 
 I32 = jnp.int32
@@ -32,9 +32,9 @@ BRN, PAR, SLP, FRZ, PSN, TOX, FNT = 1, 2, 3, 4, 5, 6, 7
 A_RECHARGE, A_STRUGGLE, A_FIGHT, A_WAIT = 10, 11, 12, 13
 # volatile indices (layout.VOLATILES)
 V_CONFUSION, V_FLINCH, V_MUSTRECHARGE, V_TWOTURN, V_REFLECT, V_LIGHTSCREEN, V_FOCUS, V_RESIDUAL, \
-    V_SUBSTITUTE, V_MIST, V_LEECHSEED, V_DISABLE = (VOLATILES.index(v) for v in (
+    V_SUBSTITUTE, V_MIST, V_LEECHSEED, V_DISABLE, V_INVULNERABLE, V_RAGE, V_LOCKED = (VOLATILES.index(v) for v in (
         "confusion", "flinch", "mustrecharge", "twoturnmove", "reflect", "lightscreen", "focusenergy",
-        "residualdmg", "substitute", "mist", "leechseed", "disable"))
+        "residualdmg", "substitute", "mist", "leechseed", "disable", "invulnerability", "rage", "lockedmove"))
 # the volatiles Haze removes (gen-1 mod haze.onHit)
 HAZE_VOLATILES = ("disable", "confusion", "mist", "focusenergy", "leechseed", "lightscreen", "reflect",
                   "residualdmg")
@@ -404,7 +404,11 @@ def clear_volatiles(c, s, m):
     c.st["boosts"] = put(c.st["boosts"], (s, 0), 0, m)
     for f in ("move_id", "move_pp", "move_maxpp"):
         c.st[f] = put(c.st[f], (s, 0), c.st["base_" + f][s, 0], m)
-    c.st["move_disabled"] = put(c.st["move_disabled"], (s, 0), False, m)
+    # the slots go back to the base slot objects, which keep the disabled flag the last request
+    # gave them (a bench member shows it until it is active at an end of turn); a Mimic slot or
+    # a transformed user's slots were other objects, whose base slots were last flagged clear
+    keep = ~c.st["move_virtual"][s, 0] & ~c.g("transformed", s)
+    c.st["move_disabled"] = put(c.st["move_disabled"], (s, 0), c.st["move_disabled"][s, 0] & keep, m)
     c.st["move_virtual"] = put(c.st["move_virtual"], (s, 0), False, m)
     c.s("transformed", s, False, m)
     c.s("poke_last_move", s, 0, m)
@@ -440,6 +444,19 @@ def before_move(c, mv, m):
     rech = go & c.vol(0, V_MUSTRECHARGE)
     c.set_vol(0, V_MUSTRECHARGE, False, rech)
     go = go & ~rech
+    # disable (6): its counter runs down (the volatile ends at 0); the disabled move is not used
+    # and a charging two-turn move is dropped (a Dig/Fly user stays invulnerable)
+    dis = go & c.vol(0, V_DISABLE)
+    dt = c.st["vol_disable_time"][0] - 1
+    c.s_idx("vol_disable_time", (0,), dt, dis)
+    dis_end = dis & (dt <= 0)
+    c.set_vol(0, V_DISABLE, False, dis_end)
+    for f in ("vol_disable_move", "vol_disable_slot", "vol_disable_time"):
+        c.s_idx(f, (0,), 0, dis_end)
+    cant = dis & ~dis_end & (mv == c.st["vol_disable_move"][0])
+    c.set_vol(0, V_TWOTURN, False, cant)
+    c.s_idx("vol_twoturn_move", (0,), 0, cant)
+    go = go & ~cant
     # confusion (3)
     conf = go & c.vol(0, V_CONFUSION)
     t = c.st["vol_confusion_time"][0] - 1
@@ -456,15 +473,46 @@ def before_move(c, mv, m):
     self_damage_quirk(c, 0, cdmg, self_hit)
     c.set_vol(0, V_TWOTURN, False, self_hit)
     c.s_idx("vol_twoturn_move", (0,), 0, self_hit)
+    c.set_vol(0, V_INVULNERABLE, False, self_hit)
+    end_locked_move(c, self_hit)
     go = go & ~self_hit
-    # par (2): 63/256 full paralysis
+    # par (2): 63/256 full paralysis; it ends a charge, but a Dig/Fly user stays invulnerable
+    # (until it switches out or completes Dig/Fly: a gen-1 glitch Showdown keeps)
     para = go & (st == PAR)
     full = para & c.chance(para, 63, 256)
     c.set_vol(0, V_TWOTURN, False, full)
     c.s_idx("vol_twoturn_move", (0,), 0, full)
+    end_locked_move(c, full)
     go = go & ~full
     del frozen_or_asleep
     return go
+
+
+def end_locked_move(c, m):
+    """removeVolatile('lockedmove') (Thrash / Petal Dance) on side 0."""
+    c.set_vol(0, V_LOCKED, False, m)
+    for f in ("vol_locked_move", "vol_locked_time", "vol_locked_accuracy"):
+        c.s_idx(f, (0,), 0, m)
+
+
+def thrash_lock(c, mv, m):
+    """tryMoveHit's start for Thrash / Petal Dance: the first use locks the user (lockedmove:
+    2-3 more turns drawn, carried accuracy 255); each later use counts down, and at 0 the user
+    becomes confused afresh (even if already confused; the lock ends after the move)."""
+    m = m & jnp.asarray(c.tab.m_lockedmove)[mv].astype(bool)
+    has = c.vol(0, V_LOCKED)
+    cont = m & has
+    t = c.st["vol_locked_time"][0] - 1
+    c.s_idx("vol_locked_time", (0,), t, cont)
+    ends = cont & (t == 0)
+    c.set_vol(0, V_CONFUSION, False, ends)
+    add_confusion(c, 0, ends)
+    start = m & ~has
+    t0 = c.draw(start, 2, 4)
+    c.set_vol(0, V_LOCKED, True, start)
+    c.s_idx("vol_locked_move", (0,), mv, start)
+    c.s_idx("vol_locked_time", (0,), t0, start)
+    c.s_idx("vol_locked_accuracy", (0,), 255, start)
 
 
 def after_move_self(c, m, mv):
@@ -545,7 +593,8 @@ def run_move(c, mv, slot_pp, m):
     twoturn = jnp.asarray(tab.m_twoturn)[mv].astype(bool)
     charging = twoturn & ~c.vol(0, V_TWOTURN)
     is_struggle = mv == ids["struggle"]
-    pay = m & slot_pp & ~is_struggle & ~(charging)
+    locked = c.vol(0, V_RAGE) | c.vol(0, V_LOCKED)  # getLockedMove (Rage, Thrash): no PP
+    pay = m & slot_pp & ~is_struggle & ~(charging) & ~locked
     ls = c.g("side_last_selected_move_slot", 0).astype(I32)
     pp = c.st["move_pp"][0, 0, ls].astype(I32) - 1
     pp = c.trunc(pp, 6)  # gen-1 deductPP: a 0-PP move underflows to 63 (not under gen1customgame)
@@ -571,12 +620,15 @@ def run_move(c, mv, slot_pp, m):
     base_pp = c.st["base_move_pp"][0, 0, ls].astype(I32)
     has_base = c.st["base_move_id"][0, 0, ls] > 0
     c.s_idx("base_move_pp", (0, 0, ls), (base_pp + 1) % 64, via_mirror & c.g("transformed", 0) & has_base)
-    # two-turn charge (onTryMove): add twoturnmove and stop
+    # two-turn charge (onTryMove): add twoturnmove (Dig/Fly: and invulnerability) and stop; the
+    # release turn removes both (every two-turn move's onTryMove removes invulnerability)
     c.set_vol(0, V_TWOTURN, True, m & charging)
     c.s_idx("vol_twoturn_move", (0,), mv, m & charging)
+    c.set_vol(0, V_INVULNERABLE, True, m & charging & jnp.asarray(tab.m_invulnerable)[mv].astype(bool))
     release = m & twoturn & ~charging
     c.set_vol(0, V_TWOTURN, False, release)
     c.s_idx("vol_twoturn_move", (0,), 0, release)
+    c.set_vol(0, V_INVULNERABLE, False, release)
     m = m & ~charging
     c.st["last_damage"] = W(m & ~jnp.asarray(tab.m_skip_lastdamage)[mv].astype(bool), 0, c.st["last_damage"])
     self_target = jnp.asarray(tab.m_self_target)[mv].astype(bool)
@@ -587,6 +639,7 @@ def run_move(c, mv, slot_pp, m):
     foe_alive = c.g("hp", 1) > 0
     ko = used & ~self_target & ~foe_alive
     c.set_vol(0, V_MUSTRECHARGE, False, ko)
+    end_locked_move(c, used & c.vol(0, V_LOCKED) & (c.st["vol_locked_time"][0] <= 0))  # lockedmove onAfterMove
     target_alive = jnp.where(self_target, c.g("hp", 0) > 0, foe_alive)
     after_move_self(c, used & target_alive, mv)
     return foe_hit
@@ -678,9 +731,16 @@ def move_hit_self(c, mv, m):
     return m
 
 
+def rage_builds(c, m):
+    """A raging side 1 gains +1 Attack (battle.boost, its stage under 6, its HP above 0)."""
+    boost(c, 1, jnp.asarray([1, 0, 0, 0, 0, 0, 0], I32), m & (c.st["boosts"][1, 0, 0] < 6))
+
+
 def try_move_hit_foe(c, mv, m):
     """tryMoveHit + moveHit against the foe (side 1). Returns 'the move hit' (damage !== false)."""
     tab = c.tab
+    m_in = m
+    c.gated("thrash", thrash_lock, c, mv, m)
     mtype = jnp.asarray(tab.m_type)[mv]
     cat = jnp.asarray(tab.m_cat)[mv]
     is_status = cat == 2
@@ -688,6 +748,8 @@ def try_move_hit_foe(c, mv, m):
     immune = immune & ~jnp.asarray(tab.m_ignore_imm)[mv].astype(bool)
     sd = jnp.asarray(tab.m_selfdestruct)[mv].astype(bool)
     fx = jnp.asarray(tab.m_fx)[mv]
+    # Invulnerability (first): a foe underground / in the air is missed by all but Swift and Transform
+    immune = immune | (c.vol(1, V_INVULNERABLE) & ~jnp.asarray(tab.m_hits_invulnerable)[mv].astype(bool))
     # TryImmunity (Dream Eater needs a sleeping target, Leech Seed fails on Grass), then the OHKO
     # speed check (a faster target is immune): before accuracy, no draw
     try_imm = ((fx == FX_DREAMEATER) & (c.g("status", 1) != SLP)) | \
@@ -701,10 +763,17 @@ def try_move_hit_foe(c, mv, m):
     sleep_on_recharge = (jnp.asarray(tab.m_status)[mv] == SLP) & c.vol(1, V_MUSTRECHARGE)
     always = (acc_pct < 0) | sleep_on_recharge
     acc = (acc_pct * 255) // 100
+    # the gen-1 Rage accuracy bug: a raging user starts from the accuracy it carries (255 when
+    # Rage began), applies the stages to it again and carries the result
+    raging, thrashing = c.vol(0, V_RAGE), c.vol(0, V_LOCKED)
+    acc = jnp.where(thrashing, c.st["vol_locked_accuracy"][0].astype(I32), acc)
+    acc = jnp.where(raging, c.st["vol_rage_accuracy"][0].astype(I32), acc)
     acc_tab = jnp.asarray(ACC_TABLE, I32)
     acc = (acc * acc_tab[c.st["boosts"][0, 0, 5].astype(I32) + 6]) // 100
     acc = (acc * acc_tab[6 - c.st["boosts"][1, 0, 6].astype(I32)]) // 100
     acc = jnp.clip(acc, 1, 255)
+    c.s_idx("vol_rage_accuracy", (0,), acc, m & ~always & raging)
+    c.s_idx("vol_locked_accuracy", (0,), acc, m & ~always & thrashing)
     hits = always | c.chance(m & ~always, acc, 256)
     missed = m & ~always & ~hits
     c.st["last_damage"] = W(missed, 0, c.st["last_damage"])
@@ -764,6 +833,11 @@ def try_move_hit_foe(c, mv, m):
         mh = direct & (h < nhits) & (c.g("hp", 1) > 0) & (c.g("hp", 0) > 0)
         d = jnp.minimum(dmg0, c.g("hp", 1).astype(I32))
         lost = take_damage_move(c, d, mh)
+        # runEvent('Hit') on the target: a raging foe hit by a damaging move (not Self-Destruct /
+        # Explosion, counted below) builds Rage, +1 Attack (boostBy: recomputed, no par/brn re-drop)
+        # (inside the scan body, not behind a gate: a gate's branch would carry the draw cursor
+        # out of the scan)
+        rage_builds(c, mh & c.vol(1, V_RAGE) & ~sd)
         rec_m = mh & (rd > 0) & (lost > 0)
         take_damage(c, 0, jnp.maximum((lost * rn) // jnp.maximum(rd, 1), 1), rec_m, sets_last=False)
         drm = mh & (drain > 0) & (lost > 0)
@@ -791,17 +865,23 @@ def try_move_hit_foe(c, mv, m):
     add_confusion(c, 1, sm & (vol == 1))
     c.gated("transform", transform_into, c, sm & (fx == FX_TRANSFORM))
     c.gated("mimic", mimic, c, sm & (fx == FX_MIMIC))
+    c.gated("disable", disable, c, sm & (fx == FX_DISABLE))
     c.set_vol(1, V_LEECHSEED, True, sm & (fx == FX_LEECHSEED) & ~c.vol(1, V_LEECHSEED))
     # Conversion (gen-1 onHit): the user takes the target's types
     c.s_idx("types", (0, 0), c.st["types"][1, 0], sm & (fx == FX_CONVERSION))
-    # self effects (Hyper Beam recharge) unless the move broke a Substitute
+    # self effects (Hyper Beam recharge, Rage) unless the move broke a Substitute
     recharge = jnp.asarray(tab.m_self_recharge)[mv].astype(bool)
     c.set_vol(0, V_MUSTRECHARGE, True, m_hit & ~is_status & recharge & ~broke)
+    rage_on = m_hit & ~is_status & (fx == FX_RAGE) & ~broke & ~c.vol(0, V_RAGE)
+    c.set_vol(0, V_RAGE, True, rage_on)  # rage onStart: the carried accuracy starts at 255
+    c.s_idx("vol_rage_accuracy", (0,), 255, rage_on)
     # secondaries: only on a direct hit that left the foe standing (multi-hit: last hit only)
     secondary(c, mv, direct & (c.g("hp", 1) > 0))
     # Explosion / Self-Destruct: the user faints (even on a miss), unless it broke a Substitute
     boom = (m | missed | fail) & sd & ~broke
     c.s("hp", 0, 0, boom)
+    # useMoveInner: Self-Destruct / Explosion and Disable build a raging target's Rage even on a miss
+    c.gated("rage", rage_builds, c, m_in & (sd | (fx == FX_DISABLE)) & c.vol(1, V_RAGE))
     hit = m_hit & ~boost_fail
     # thaw: a fire move with a burn secondary unfreezes its (still frozen) target
     thaw = hit & (jnp.asarray(tab.m_sec_status)[mv] == BRN) & (c.g("status", 1) == FRZ)
@@ -842,12 +922,27 @@ def haze(c, m):
             c.s_idx(f, (s,), 0, m)
 
 
+def disable(c, m):
+    """Disable (gen-1 mod): fails unless the foe has a move with PP (onTryHit); a foe already
+    disabled keeps its Disable; else one of its slots with PP is picked (sample: one draw) and
+    a counter drawn in 1..8 (the foe's BeforeMove counts it down)."""
+    pp_ok = (c.st["move_id"][1, 0] > 0) & (c.st["move_pp"][1, 0] > 0)
+    m = m & jnp.any(pp_ok) & ~c.vol(1, V_DISABLE) & (c.g("hp", 1) > 0)
+    n = jnp.sum(pp_ok)
+    k = c.draw(m, 0, jnp.maximum(n, 1))
+    slot = jnp.argmax(jnp.cumsum(pp_ok) == k + 1)  # the k-th slot with PP
+    t = c.draw(m, 1, 9)
+    c.set_vol(1, V_DISABLE, True, m)
+    c.s_idx("vol_disable_move", (1,), c.st["move_id"][1, 0, slot], m)
+    c.s_idx("vol_disable_slot", (1,), slot, m)
+    c.s_idx("vol_disable_time", (1,), t, m)
+
+
 def transform_into(c, m):
     """pokemon.transformInto (side 0 becomes side 1's active), gen 1: species, types, stored and
     modified stats, boosts and move slots (virtual, pp min(5, move pp), maxpp from the user's own
     PP Ups of that slot index) are copied. setSpecies (isTransform) sets the cached speed from the
-    target species' base Speed and the user's own set (level, DV + EV/4, recovered here from the
-    user's own Speed stat: the candidate nearest 93, the random-battle 30 IV + 252..255 EV)."""
+    target species' base Speed and the user's own set (level, IV + EV/4 of its Speed)."""
     tab = c.tab
     for f in ("types", "stored_stats", "modified_stats", "boosts"):
         c.s_idx(f, (0, 0), c.st[f][1, 0], m)
@@ -863,10 +958,7 @@ def transform_into(c, m):
     c.s_idx("move_disabled", (0, 0), False, m)
     c.s_idx("move_virtual", (0, 0), has, m)
     lv = c.g("level", 0).astype(I32)
-    base_own = jnp.asarray(tab.base_spe, I32)[c.g("base_species", 0)]
-    xs = jnp.arange(126, dtype=I32)
-    fits = ((2 * base_own + xs) * lv) // 100 + 5 == c.st["base_stats"][0, 0, 4].astype(I32)
-    x = xs[jnp.argmin(jnp.where(fits, jnp.abs(xs - 93), 999))]
+    x = c.st["ivs"][0, 0, 5].astype(I32) + c.st["evs"][0, 0, 5].astype(I32) // 4  # the user's own set
     base_t = jnp.asarray(tab.base_spe, I32)[c.g("species", 1)]
     c.s("speed", 0, ((2 * base_t + x) * lv) // 100 + 5, m)
 
@@ -1060,8 +1152,11 @@ def end_turn(c, m):
     c.st["winner"] = W(tie, 2, c.st["winner"])
     for s in (0, 1):
         # endTurn clears trapped; the move request sets it again for a locked move
-        locked = c.vol(s, V_MUSTRECHARGE) | c.vol(s, V_TWOTURN)
+        locked = c.vol(s, V_MUSTRECHARGE) | c.vol(s, V_TWOTURN) | c.vol(s, V_RAGE) | c.vol(s, V_LOCKED)
         c.s("trapped", s, locked & (c.g("hp", s) > 0), m)
+        # DisableMove: the disabled slot (gen 1: by slot) is flagged for the request
+        dis = (jnp.arange(4) == c.st["vol_disable_slot"][s]) & c.vol(s, V_DISABLE)
+        c.st["move_disabled"] = put(c.st["move_disabled"], (s, 0), dis, m)
         alive = m & (c.g("hp", s) > 0)
         c.s("active_turns", s, c.g("active_turns", s) + 1, alive)
         c.s_idx("request", (s,), 1, m & ~c.st["ended"])
@@ -1130,7 +1225,7 @@ def clause_randombattle(c, s, code, m, by_self):
 CLAUSES = {"gen1customgame": clause_none, "gen1randombattle": clause_randombattle}
 
 
-GATES = {"haze": 1, "leech": 2, "transform": 4, "mimic": 8}  # gate -> bit of Tables.m_gate
+GATES = {"haze": 1, "leech": 2, "transform": 4, "mimic": 8, "rage": 16, "disable": 32, "thrash": 64}  # gate -> bit of Tables.m_gate
 
 
 def gate_flags(tab: Tables, st) -> dict:
@@ -1142,6 +1237,7 @@ def gate_flags(tab: Tables, st) -> dict:
     bits = jnp.asarray(tab.m_gate)[moves]
     out = {name: jnp.any((bits & bit) != 0) for name, bit in GATES.items()}
     out["leech"] = out["leech"] | jnp.any(st["volatiles"][:, V_LEECHSEED])
+    out["rage"] = out["rage"] | jnp.any(st["volatiles"][:, V_RAGE])
     return out
 
 

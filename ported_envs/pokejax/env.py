@@ -37,7 +37,7 @@ def legal_mask(st):
         status = st["status"][s, 0]
         vol = st["volatiles"][s]
         recharge = vol[engine.V_MUSTRECHARGE]
-        locked = vol[engine.V_TWOTURN]
+        locked = vol[engine.V_TWOTURN] | vol[engine.V_RAGE] | vol[engine.V_LOCKED]  # getLockedMove
         sleepy = (status == engine.SLP) | (status == engine.FRZ)
         usable = (st["move_id"][s, 0] > 0) & (st["move_pp"][s, 0] > 0) & ~st["move_disabled"][s, 0]
         free = ~recharge & ~locked & ~sleepy

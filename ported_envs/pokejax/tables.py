@@ -15,13 +15,14 @@ from ported_envs.pokejax.layout import VOLATILES as VOLATILE_ORDER
 # the few moves with custom callbacks, its id). Kept small: most moves are data-driven.
 FX_NONE, FX_COUNTER, FX_SUPERFANG, FX_RECOVER, FX_REST, FX_SUBSTITUTE, FX_REFLECT, FX_LIGHTSCREEN, \
     FX_TRANSFORM, FX_MIMIC, FX_MIRRORMOVE, FX_FOCUSENERGY, FX_HAZE, FX_PSYWAVE, FX_CONVERSION, \
-    FX_DREAMEATER, FX_LEECHSEED, FX_UNSUPPORTED = range(18)
+    FX_DREAMEATER, FX_LEECHSEED, FX_RAGE, FX_DISABLE, FX_UNSUPPORTED = range(20)
 
 _BY_ID = {"counter": FX_COUNTER, "superfang": FX_SUPERFANG, "recover": FX_RECOVER,
           "softboiled": FX_RECOVER, "rest": FX_REST, "substitute": FX_SUBSTITUTE, "reflect": FX_REFLECT,
           "lightscreen": FX_LIGHTSCREEN, "transform": FX_TRANSFORM, "mimic": FX_MIMIC,
           "mirrormove": FX_MIRRORMOVE, "focusenergy": FX_FOCUSENERGY, "haze": FX_HAZE, "psywave": FX_PSYWAVE,
-          "conversion": FX_CONVERSION, "dreameater": FX_DREAMEATER, "leechseed": FX_LEECHSEED}
+          "conversion": FX_CONVERSION, "dreameater": FX_DREAMEATER, "leechseed": FX_LEECHSEED,
+          "rage": FX_RAGE, "disable": FX_DISABLE}
 
 # Moves whose custom behaviour is implemented (the rest of the callback-carrying moves are flagged
 # unsupported so a battle that uses them is reported, never silently wrong). Pay Day's and Splash's
@@ -29,15 +30,16 @@ _BY_ID = {"counter": FX_COUNTER, "superfang": FX_SUPERFANG, "recover": FX_RECOVE
 _HANDLED_CALLBACKS = {"counter", "superfang", "recover", "softboiled", "rest", "substitute", "reflect",
                       "lightscreen", "highjumpkick", "jumpkick", "skyattack", "skullbash", "razorwind",
                       "solarbeam", "thunder", "transform", "mimic", "mirrormove", "haze", "psywave",
-                      "conversion", "dreameater", "leechseed", "payday", "splash"}
+                      "conversion", "dreameater", "leechseed", "payday", "splash", "dig", "fly", "disable",
+                      "thrash", "petaldance"}
 # gen-1 moves whose mechanics the engine does not implement yet (README, "Not covered")
-NOT_IMPLEMENTED = ("dig", "fly", "bind", "wrap", "clamp", "firespin", "bide", "thrash", "petaldance", "rage",
-                   "disable", "metronome")
+NOT_IMPLEMENTED = ("bind", "wrap", "clamp", "firespin", "bide", "metronome")
 # self-targeting moves that add a volatile with no further rule of its own here (Minimize and
 # Defense Curl add theirs only when their boost succeeds)
 SELF_VOLATILE_MOVES = ("focusenergy", "mist", "minimize", "defensecurl")
-# moves behind a batch-wide gate (engine.GATES: haze 1, leech 2, transform 4, mimic 8)
-GATE_BITS = {"haze": 1, "leechseed": 2, "transform": 4, "mimic": 8}
+# moves behind a batch-wide gate (engine.GATES: haze 1, leech 2, transform 4, mimic 8, rage 16, disable 32, thrash 64)
+GATE_BITS = {"haze": 1, "leechseed": 2, "transform": 4, "mimic": 8, "rage": 16, "disable": 32, "thrash": 64,
+             "petaldance": 64}
 
 # gen-1 mod: moves that leave battle.lastDamage alone (SKIP_LASTDAMAGE in data/mods/gen1/scripts.ts)
 SKIP_LASTDAMAGE = ("confuseray", "conversion", "counter", "focusenergy", "glare", "haze", "leechseed",
@@ -92,6 +94,9 @@ class Tables:
     m_ohko: np.ndarray
     m_self_vol: np.ndarray      # volatile index + 1 a self move adds (SELF_VOLATILE_MOVES), 0 none
     m_gate: np.ndarray          # bits of the batch-wide gates the move needs (engine.GATES)
+    m_invulnerable: np.ndarray  # the charge turn makes the user invulnerable (Dig, Fly)
+    m_hits_invulnerable: np.ndarray  # hits an invulnerable foe (gen-1 invulnerability: Swift, Transform)
+    m_lockedmove: np.ndarray    # self.volatileStatus == lockedmove (Thrash, Petal Dance)
     type_eff: np.ndarray        # [atk type, def type]: 0 neutral, 1 super, 2 resisted, 3 immune
     poison_type: int
     grass_type: int
@@ -116,7 +121,7 @@ def build(data: dict) -> Tables:
     t = {k: z() for k in ("bp", "acc", "type", "cat", "prio", "pp", "self_target", "crit", "hits", "rn", "rd",
                            "drain", "status", "volatile", "recharge", "sec_kind", "sec_chance", "sec_status",
                            "selfdestruct", "level", "ign", "fx", "crash", "twoturn", "skipld", "counterable",
-                           "supported", "noppb", "fixed", "ohko", "selfvol", "gate")}
+                           "supported", "noppb", "fixed", "ohko", "selfvol", "gate", "invul", "hitsinvul", "lockedmove")}
     boosts, sec_boosts = np.zeros((n_mv, 7), np.int32), np.zeros((n_mv, 7), np.int32)
     ids, names = {}, []
     cat_code = {"Physical": 0, "Special": 1, "Status": 2}
@@ -180,6 +185,9 @@ def build(data: dict) -> Tables:
         if mid in SELF_VOLATILE_MOVES:
             t["selfvol"][i] = 1 + VOLATILE_ORDER.index(m["volatileStatus"])
         t["gate"][i] = GATE_BITS.get(mid, 0)
+        t["invul"][i] = mid in ("dig", "fly")
+        t["hitsinvul"][i] = mid in ("swift", "transform")
+        t["lockedmove"][i] = self_.get("volatileStatus") == "lockedmove"
         callbacks = set(m.get("handlers") or ())
         t["supported"][i] = mid not in NOT_IMPLEMENTED and (not callbacks or mid in _HANDLED_CALLBACKS)
     eff = np.asarray(data["type_chart"]["damage_taken"], np.int32).T  # -> [atk, def]
@@ -192,5 +200,5 @@ def build(data: dict) -> Tables:
         m_selfdestruct=t["selfdestruct"], m_level_damage=t["level"], m_ignore_imm=t["ign"], m_fx=t["fx"],
         m_crash=t["crash"], m_twoturn=t["twoturn"], m_skip_lastdamage=t["skipld"],
         m_counterable=t["counterable"], m_supported=t["supported"], type_eff=eff,
-        m_fixed_damage=t["fixed"], m_ohko=t["ohko"], m_self_vol=t["selfvol"], m_gate=t["gate"],
+        m_fixed_damage=t["fixed"], m_ohko=t["ohko"], m_self_vol=t["selfvol"], m_gate=t["gate"], m_invulnerable=t["invul"], m_hits_invulnerable=t["hitsinvul"], m_lockedmove=t["lockedmove"],
         poison_type=types.index("Poison"), grass_type=types.index("Grass"), ghost_type=types.index("Ghost"), ids=ids, names=tuple(names))

@@ -43,8 +43,8 @@ from pathlib import Path
 
 import numpy as np
 
-from equiv import EXACT, Discrete, Field, Metric, Policy, Property, Schema, Suite, Tier
-from suites.pokemon import metrics, properties
+from equiv import EXACT, Coverage, Discrete, Field, Metric, Policy, Property, Schema, Suite, Tier
+from suites.pokemon import coverage, metrics, properties
 from suites.pokemon.schema import N_ACTIONS, OBS_SIZE, STATE, SIDES
 
 VARIANTS = {
@@ -110,6 +110,14 @@ PROPERTIES = [
              "Toxic counters (also kept after Rest), Leech Seed, Mist, Minimize/Defense Curl, sleep or "
              "freeze injected, and each side using Haze, Leech Seed, Toxic, Mist, Conversion, Dream Eater, "
              "Psywave, an OHKO or fixed-damage move or a stat-lowering move"),
+    Property("locks", properties.locks,
+             "Rage, Thrash/Petal Dance, Disable, Dig/Fly (and the invulnerability a full paralysis leaves) "
+             "injected with any counter values, the foe using a move that meets them (Swift, Transform, "
+             "Self-Destruct, Disable, multi-hit, accuracy moves)", variants=("wholegame",)),
+    Property("edges", properties.edges,
+             "values where gen-1 decisions flip: HP at the Recover/Rest glitch values, stages at 4..6 / -4..-6 "
+             "pushed on (the +-6 limit, the 999 cap), tied speeds, a sleep or confusion counter at its last "
+             "turn, a move at its last PP"),
 ]
 
 TIERS = {
@@ -160,5 +168,10 @@ SUITE = Suite(
     roundtrip_steps=5,
     explain=explain,
     bench=_bench,
+    # reported at every tier, required at none yet: no standard run has measured which keys it reaches
+    coverage=Coverage(coverage.hit,
+                      lambda v: coverage.keys(properties.game_moves() if v == "wholegame"
+                                              else properties.pool_moves()),
+                      coverage.__doc__),
     doc=__doc__,
 )

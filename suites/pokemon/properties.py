@@ -452,3 +452,140 @@ def residual(reference, variant: str):
         return Case(s, action, note=f"bank battle {b} step {t}; " + ", ".join(notes))
 
     return case()
+
+
+LOCK_FOES = ("swift", "transform", "selfdestruct", "explosion", "disable", "furyattack", "doublekick", "sandattack",
+             "doubleteam", "tackle", "thunderwave", "confuseray")
+
+
+def locks(reference, variant: str):
+    """Either active Pokemon locked or hindered the ways the whole game allows, with counters at
+    any value they can hold: Rage (its carried accuracy 1..255), Thrash / Petal Dance (1-3 turns
+    left, carried accuracy), Disable (any slot, 1-8 turns), Dig / Fly charging (invulnerable), or
+    the invulnerability a full paralysis leaves behind; the other side uses a move that meets it
+    (Swift and Transform hit the invulnerable, Self-Destruct and Disable build Rage even on a miss,
+    multi-hit moves build it per hit, accuracy moves feed the carried-accuracy bug, Disable)."""
+    bank = _bank(reference, variant)
+    points = _decision_points(bank)
+    ids = {m.get("id"): i for i, m in enumerate(load_data()["moves"]) if m.get("id")}
+    kinds = ("rage", "thrash", "petaldance", "disable", "dig", "fly", "invulnerable", None)
+
+    @st.composite
+    def case(draw):
+        spread = _Spread(draw)
+        b, t, s = _bank_state(spread, bank, points)
+        notes, prefer = [], [None, None]
+        for side in range(2):
+            kind = draw(st.sampled_from(kinds))
+            if kind in ("rage", "thrash", "petaldance", "dig", "fly"):
+                move = ids[kind]
+                slot = _put_move(s, side, draw(st.integers(0, 3)), move, max_pp(move))
+                s["side_last_selected_move"][side] = s["side_last_enemy_selected_move"][side] = move
+                s["side_last_selected_move_slot"][side] = slot
+                prefer[side] = 12  # the forced entry ("fight")
+            if kind == "rage":
+                s["volatiles"][side, VOLATILE_INDEX["rage"]] = True
+                s["vol_rage_accuracy"][side] = draw(st.integers(1, 255))
+            elif kind in ("thrash", "petaldance"):
+                s["volatiles"][side, VOLATILE_INDEX["lockedmove"]] = True
+                s["vol_locked_move"][side] = ids[kind]
+                s["vol_locked_time"][side] = draw(st.integers(1, 3))
+                s["vol_locked_accuracy"][side] = draw(st.integers(1, 255))
+            elif kind in ("dig", "fly"):
+                for name in ("twoturnmove", "invulnerability"):
+                    s["volatiles"][side, VOLATILE_INDEX[name]] = True
+                s["vol_twoturn_move"][side] = ids[kind]
+            elif kind == "invulnerable":  # left behind by a full paralysis during Dig / Fly
+                s["volatiles"][side, VOLATILE_INDEX["invulnerability"]] = True
+            elif kind == "disable":
+                slots = [k for k in range(4) if s["move_id"][side, 0, k]]
+                slot = draw(st.sampled_from(slots))
+                s["volatiles"][side, VOLATILE_INDEX["disable"]] = True
+                s["vol_disable_move"][side] = s["move_id"][side, 0, slot]
+                s["vol_disable_slot"][side] = slot
+                s["vol_disable_time"][side] = draw(st.integers(1, 8))
+            if kind is None or kind in ("disable", "invulnerable"):
+                foe = LOCK_FOES[spread.index(len(LOCK_FOES))]
+                prefer[side] = _put_move(s, side, draw(st.integers(0, 3)), ids[foe], max_pp(ids[foe]))
+                notes.append(f"p{side + 1} {kind or 'free'}, uses {foe}")
+            else:
+                notes.append(f"p{side + 1} {kind}")
+        s, legal = _settle(reference, s)
+        action = _choose(legal, prefer, draw(_PICKS))
+        return Case(s, action, note=f"bank battle {b} step {t}; " + ", ".join(notes))
+
+    return case()
+
+
+HEALERS = ("recover", "softboiled", "rest")
+# (move, stat index in boosts, sign): own raises and the foe's drops, to push a stage onto its limit
+BOOSTERS = (("swordsdance", 0, 1), ("sharpen", 0, 1), ("harden", 1, 1), ("acidarmor", 1, 1), ("amnesia", 2, 1),
+            ("growth", 2, 1), ("agility", 4, 1), ("doubleteam", 6, 1), ("minimize", 6, 1))
+DROPPERS = (("growl", 0, -1), ("leer", 1, -1), ("screech", 1, -1), ("stringshot", 4, -1), ("sandattack", 5, -1),
+            ("smokescreen", 5, -1))
+# the stage limits weigh double: a raise or drop lands on +-6 only from stage 4 or 5
+EDGE_KINDS = ("heal_glitch", "boost_up", "boost_up", "boost_down", "boost_down", "speed_tie", "wake_up",
+              "confusion_end", "last_pp")
+
+
+def edges(reference, variant: str):
+    """States at the values where gen-1 decisions flip, on either side: HP at maxhp - 255 /
+    maxhp - 511 (the Recover / Softboiled / Rest glitch) or full or one off, with a healer used;
+    a stat stage at 4..6 (or -4..-6) with a move pushing it on (the +-6 limit, the 999 cap of
+    boosted stats, a stored stat past 256 where damage divides by 4); the cached speeds tied (the
+    speed-tie draw); a sleep counter or confusion counter at its last turn; a move at its last PP."""
+    bank = _bank(reference, variant)
+    points = _decision_points(bank)
+    ids = {m.get("id"): i for i, m in enumerate(load_data()["moves"]) if m.get("id")}
+
+    @st.composite
+    def case(draw):
+        spread = _Spread(draw)
+        b, t, s = _bank_state(spread, bank, points)
+        notes, prefer = [], [None, None]
+        for side in range(2):
+            kind = draw(st.sampled_from(EDGE_KINDS))
+            mx = int(s["maxhp"][side, 0])
+            if kind == "heal_glitch":
+                hp = draw(st.sampled_from([h for h in (mx - 255, mx - 511, mx, mx - 1, mx - 256, mx - 254) if h >= 1]))
+                s["hp"][side, 0] = hp
+                move = ids[draw(st.sampled_from(HEALERS))]
+                prefer[side] = _put_move(s, side, draw(st.integers(0, 3)), move, max_pp(move))
+                notes.append(f"p{side + 1} hp {hp}/{mx} heals")
+            elif kind in ("boost_up", "boost_down"):
+                name, stat, sign = draw(st.sampled_from(BOOSTERS if kind == "boost_up" else DROPPERS))
+                target = side if kind == "boost_up" else 1 - side  # a drop lands on the foe
+                stage = sign * draw(st.sampled_from((5, 4, 6)))
+                s["boosts"][target, 0, stat] = stage
+                if stat == 2:  # one Special stage in gen 1
+                    s["boosts"][target, 0, 3] = stage
+                _restat(s, target, 0)
+                prefer[side] = _put_move(s, side, draw(st.integers(0, 3)), ids[name], max_pp(ids[name]))
+                notes.append(f"p{side + 1} {name} onto stage {stage} of p{target + 1}")
+            elif kind == "speed_tie":
+                s["speed"][1 - side, 0] = s["speed"][side, 0]
+                notes.append("speeds tied")
+            elif kind == "wake_up" and s["status"][side, 0] in (0, STATUS_CODES["slp"]):
+                s["status"][side, 0] = STATUS_CODES["slp"]
+                s["status_start_time"][side, 0] = max(int(s["status_start_time"][side, 0]), 1)
+                s["status_time"][side, 0] = 1
+                s["status_source"][side, 0] = 2
+                _restat(s, side, 0)
+                notes.append(f"p{side + 1} asleep, last turn")
+            elif kind == "confusion_end":
+                s["volatiles"][side, VOLATILE_INDEX["confusion"]] = True
+                s["vol_confusion_time"][side] = 1
+                notes.append(f"p{side + 1} confused, last turn")
+            elif kind == "last_pp":
+                slots = [k for k in range(4) if s["move_id"][side, 0, k]]
+                k = draw(st.sampled_from(slots))
+                s["move_pp"][side, 0, k] = 1
+                if not s["transformed"][side, 0] and not s["move_virtual"][side, 0, k]:
+                    s["base_move_pp"][side, 0, k] = 1
+                prefer[side] = k
+                notes.append(f"p{side + 1} last PP of slot {k}")
+        s, legal = _settle(reference, s)
+        action = _choose(legal, prefer, draw(_PICKS))
+        return Case(s, action, note=f"bank battle {b} step {t}; " + (", ".join(notes) or "no edge"))
+
+    return case()

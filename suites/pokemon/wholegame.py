@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-EXCLUDED = ("bide", "bind", "clamp", "dig", "disable", "firespin", "fly", "metronome", "petaldance", "rage",
-            "thrash", "wrap")
+EXCLUDED = ("bide", "bind", "clamp", "firespin", "metronome",
+            "wrap")
 STATS = ("hp", "atk", "def", "spa", "spd", "spe")
 _cache: dict = {}
 

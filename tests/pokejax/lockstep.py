@@ -69,11 +69,13 @@ if __name__ == "__main__":  # dev sweep: python -m tests.pokejax.lockstep FORMAT
     ref, port = pair(fmt)
     ids = {m["id"]: i for i, m in enumerate(schema.load_data()["moves"]) if m.get("id")}
     focus = {ids[x] for x in names}
-    bad = 0
+    bad, chosen = 0, {}
     for seed in range(first, first + n):
         fail, steps, used = play(ref, port, seed, wholegame.teams(seed, tuple(names)), focus)
+        for m, k in used.items():
+            chosen[m] = chosen.get(m, 0) + k
         if fail:
             bad += 1
             print(fail, flush=True)
-    print(f"{n - bad} exact, {bad} diverged")
+    print(f"{n - bad} exact, {bad} diverged; chosen: " + ", ".join(f"{x} {chosen.get(ids[x], 0)}" for x in names))
     ref.close()

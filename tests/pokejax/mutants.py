@@ -20,6 +20,29 @@ MUTATIONS = {
     "status_moves_miss": ("primary-status moves (Thunder Wave, Sleep Powder...) never inflict it",
                           lambda t: {"m_status": np.zeros_like(t.m_status)}),
 }
+# name: (what changed, engine constants to replace while the mutant's engine is traced): edge
+# mutants, right everywhere but at one limit
+ENGINE_MUTATIONS = {
+    "stage6_times_3_9": ("a stat at stage +6 is multiplied by 3.9 instead of 4 (wrong only at the +6 limit)",
+                         {"BOOST_UP": (100, 150, 200, 250, 300, 350, 390)}),
+}
+
+
+def _patched(fn, constants: dict):
+    """``fn`` run with the engine's module constants replaced (the jitted step is traced on its
+    first call, so the mutant's compiled engine carries the changed constants)."""
+    from ported_envs.pokejax import engine
+
+    def call(*args, **kwargs):
+        saved = {name: getattr(engine, name) for name in constants}
+        for name, value in constants.items():
+            setattr(engine, name, value)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            for name, value in saved.items():
+                setattr(engine, name, value)
+    return call
 
 
 class Mutant(PokeJax):
@@ -29,6 +52,12 @@ class Mutant(PokeJax):
         super().__init__(**config)
         from ported_envs.pokejax import engine
         env, debug = self.env, bool(self.config.get("debug"))
+        if self.mutation in ENGINE_MUTATIONS:
+            constants = ENGINE_MUTATIONS[self.mutation][1]
+            env.step = _patched(jax.jit(engine.make_step(env.tables, env.kind, debug=debug, format=env.format)),
+                                constants)
+            env.step_batch = None  # the batched paths stay unmutated: L1 (the one-step path) only
+            return
         env.tables = dataclasses.replace(env.tables, **MUTATIONS[self.mutation][1](env.tables))
         env.step = jax.jit(engine.make_step(env.tables, env.kind, debug=debug, format=env.format))
         env.step_batch = engine.make_batch_step(env.tables, env.kind, debug=debug, format=env.format)
@@ -36,7 +65,8 @@ class Mutant(PokeJax):
 
 def register(name: str) -> str:
     """Register mutant ``name`` with equiv as adapter ``pokejax_<name>``; return that name."""
-    cls = type(f"Mutant_{name}", (Mutant,), {"mutation": name, "__doc__": MUTATIONS[name][0],
+    doc = (MUTATIONS.get(name) or ENGINE_MUTATIONS[name])[0]
+    cls = type(f"Mutant_{name}", (Mutant,), {"mutation": name, "__doc__": doc,
                                              "__module__": __name__})
     globals()[cls.__name__] = cls
     adapter = f"pokejax_{name}"

@@ -31,3 +31,9 @@ def test_L3_lockstep_catches_a_wrong_crit_chance():
 def test_L3_statistics_catch_status_moves_that_never_land():
     bad = failed("status_moves_miss", ("L3",), "customgame", ["L3::stats[random]:status_per_turn"])
     assert "L3::stats[random]:status_per_turn::customgame" in bad, bad
+
+
+def test_L1_edges_catch_a_wrong_multiplier_at_the_stage_limit():
+    """An edge mutant (wrong only at stage +6) caught at the quick tier by the edge strategy."""
+    bad = failed("stage6_times_3_9", ("L1",), "customgame", ["L1::edges"])
+    assert "L1::edges::customgame" in bad, bad

@@ -14,6 +14,15 @@ GROUPS = {
     "self_volatiles": ("minimize", "defensecurl", "focusenergy", "mist", "growl"),
     "conversion_dream_eater": ("conversion", "dreameater", "hypnosis"),
     "no_effect": ("splash", "teleport", "roar", "whirlwind", "payday"),
+    # Dig/Fly: invulnerable while charging (Swift and Transform still hit), and the gen-1 glitch:
+    # a full paralysis ends the charge but the user stays invulnerable
+    "dig_fly": ("dig", "fly", "swift", "thunderwave", "glare", "stunspore"),
+    # Rage: locked, +1 Attack per hit taken (each hit of a multi-hit move; Self-Destruct even on a
+    # miss), and its carried accuracy re-applying the stages every turn (gen-1 bug)
+    "rage": ("rage", "furyattack", "doublekick", "selfdestruct", "sandattack", "doubleteam"),
+    # Thrash / Petal Dance lock and end in confusion; Disable picks a slot with PP, refuses it
+    # by slot and makes a queued use fail (also a locked move's)
+    "disable_thrash": ("disable", "thrash", "petaldance", "thunderwave", "confuseray"),
 }
 BATTLES = 4
 

@@ -1,0 +1,101 @@
+"""Semantic coverage: which moves, effects and gen-1 edges a reference transition exercised.
+
+``hit(before, action, outputs, after, variant)`` names them from the canonical states on either
+side of the step; the framework counts the names over L1 cases, L2 steps and L3 lockstep steps,
+and the report lists every key of ``keys(variant)`` never hit.
+
+Keys: ``move:<id>`` (a side chose that move; ``move:forced`` for the single forced entry),
+``status:<name>`` (a side's active got the status this step; ``cure`` when one ended),
+``vol:<name>`` (a volatile started), ``faint``, ``switch``, ``end:<win|tie|truncated>``, and
+the edges where gen-1 decisions flip: ``edge:boost+6`` / ``edge:boost-6`` (a stage at its
+limit), ``edge:stat999`` / ``edge:stat1`` (a modified stat at the cap / floor),
+``edge:stat256`` (an attacking stat crossing 256, where damage divides by 4),
+``edge:pp0`` (a move at 0 PP), ``edge:pp_underflow`` (a 0-PP move used: 63 or -1),
+``edge:recover_glitch`` (Recover/Softboiled/Rest chosen at maxhp-255 or maxhp-511),
+``edge:damage1`` (a hit of exactly 1 HP), ``edge:speed_tie``, ``edge:sleep_end``,
+``edge:confusion_end``, ``edge:turn_limit`` (turn 1000 reached).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from suites.pokemon.schema import STATUSES, VOLATILES, load_data
+
+EDGES = ("boost+6", "boost-6", "stat999", "stat1", "stat256", "pp0", "pp_underflow", "recover_glitch", "damage1",
+         "speed_tie", "sleep_end", "confusion_end")
+GENERIC = ("move:forced", "faint", "switch", "cure", "end:win", "end:tie") + tuple(f"edge:{e}" for e in EDGES)
+HEALERS = ("recover", "softboiled", "rest")
+_ids: dict = {}
+
+
+def _move_ids() -> dict:
+    if not _ids:
+        _ids.update({m["id"]: i for i, m in enumerate(load_data()["moves"]) if m.get("id")})
+    return _ids
+
+
+def _a(x):
+    return np.asarray(x)
+
+
+def hit(before, action, outputs, after, variant=None) -> list[str]:
+    keys = []
+    ids = _move_ids()
+    healers = {ids[h] for h in HEALERS}
+    act = _a(action).reshape(-1)
+    for s in (0, 1):
+        a = int(act[s])
+        if int(_a(before["request"])[s]) == 1:
+            if a < 4:
+                mv = int(_a(before["move_id"])[s, 0, a])
+                keys.append(f"move:{mv}")
+                pp = int(_a(before["move_pp"])[s, 0, a])
+                if pp <= 0:
+                    keys.append("edge:pp_underflow")
+                hp, mx = int(_a(before["hp"])[s, 0]), int(_a(before["maxhp"])[s, 0])
+                if mv in healers and hp in (mx - 255, mx - 511):
+                    keys.append("edge:recover_glitch")
+            elif a == 12:
+                keys.append("move:forced")
+            elif 4 <= a < 10:
+                keys.append("switch")
+        same = int(_a(before["species"])[s, 0]) == int(_a(after["species"])[s, 0])
+        st0, st1 = int(_a(before["status"])[s, 0]), int(_a(after["status"])[s, 0])
+        if same and st1 != st0:
+            keys.append(f"status:{STATUSES[st1]}" if st1 else "cure")
+            if st0 == STATUSES.index("slp") and not st1:
+                keys.append("edge:sleep_end")
+        v0, v1 = _a(before["volatiles"])[s], _a(after["volatiles"])[s]
+        keys.extend(f"vol:{VOLATILES[v]}" for v in np.flatnonzero(v1 & ~v0))
+        if same and v0[VOLATILES.index("confusion")] and not v1[VOLATILES.index("confusion")]:
+            keys.append("edge:confusion_end")
+        h0, h1 = int(_a(before["hp"])[s, 0]), int(_a(after["hp"])[s, 0])
+        if same and h0 > 0 and h1 == 0:
+            keys.append("faint")
+        if same and h0 - h1 == 1:
+            keys.append("edge:damage1")
+        b = _a(after["boosts"])[s, 0]
+        if (b >= 6).any():
+            keys.append("edge:boost+6")
+        if (b <= -6).any():
+            keys.append("edge:boost-6")
+        ms = _a(after["modified_stats"])[s, 0]
+        if (ms >= 999).any():
+            keys.append("edge:stat999")
+        if (ms <= 1).any():
+            keys.append("edge:stat1")
+        if ((_a(before["modified_stats"])[s, 0, :4] < 256) != (ms[:4] < 256)).any() and same:
+            keys.append("edge:stat256")
+        if ((_a(after["move_id"])[s, 0] > 0) & (_a(after["move_pp"])[s, 0] <= 0)).any():
+            keys.append("edge:pp0")
+    if int(_a(before["speed"])[0, 0]) == int(_a(before["speed"])[1, 0]):
+        keys.append("edge:speed_tie")
+    if bool(_a(after["ended"])) and not bool(_a(before["ended"])):
+        keys.append("end:tie" if int(_a(after["winner"])) == 2 else "end:win")
+    return keys
+
+
+def keys(moves) -> list[str]:
+    """Every key of a variant whose teams draw from ``moves`` (move ids)."""
+    statuses = [f"status:{s}" for s in STATUSES[1:] if s not in ("fnt",)]
+    return sorted(set(GENERIC) | {f"move:{m}" for m in moves} | set(statuses))
