@@ -115,13 +115,16 @@ def run_trace(pair, variant: str, trace) -> ItemResult:
         div.detail = pair.explain(variant, start, list(trace.actions[: div.step + 1]))
 
     tally = compare_episodes(pair, port, spec_id, "L2", [r_traj], [start], [initial], Tally(), evidence,
-                             variant)
+                             variant, reference=ref)
     if tally.first is not None:
         div = tally.first
         return ItemResult("failed", div.headline(), divergence=div,
                           message=f"trace {trace.path}: {div.describe()}")
     line = f"{r_traj.length} steps" + (f" in {tally.segments} teacher-forced segments"
                                          if tally.segments else "")
+    if tally.sensitive:
+        line += (f" ({tally.sensitive} over tolerance but within the reference's own one-ulp sensitivity: "
+                 f"{tally.first_sensitive})")
     if tally.excused:
         return ItemResult("xfailed", f"{line}; known differences: {', '.join(sorted(tally.excused))}",
                           ledger=sorted(tally.excused))

@@ -85,7 +85,8 @@ def lockstep(pair, variant: str, policy_name: str) -> ItemResult:
                 div.detail = (div.detail or "") + (f"\nthe port's replay then stopped after {pt.length} "
                                                    f"steps: {pt.interrupted}")
 
-        compare_episodes(pair, port, spec_id, "L3", r_trajs, starts, start_states, tally, evidence, variant)
+        compare_episodes(pair, port, spec_id, "L3", r_trajs, starts, start_states, tally, evidence, variant,
+                         reference=ref)
         if pair.suite.sync_every:
             actions = [t.actions for t in r_trajs]
             growth.add(pair.suite.state, r_trajs, port.replays(starts, actions, record_states=True),

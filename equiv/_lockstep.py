@@ -23,6 +23,7 @@ from equiv._compare import Divergence, first_divergence
 from equiv._errors import AdapterError
 
 GROWTH_LEVELS = (0.5, 0.9)  # quantiles of the per-episode error shown against horizon
+SENSITIVITY_RUNS = 4  # perturbed reference runs per segment given a second look
 
 
 @dataclass
@@ -34,6 +35,8 @@ class Tally:
     segments: int = 0
     identical: int = 0  # episodes with no difference at all
     borderline: int = 0  # episodes (or segments) whose only difference was a threshold flag within tolerance
+    sensitive: int = 0  # segments over tolerance, within the suite's factor of the reference's own sensitivity
+    first_sensitive: str = ""  # what the first of those was
     excused: Counter = field(default_factory=Counter)  # ledger id -> segments it excused
     diverged: int = 0
     first: Divergence | None = None  # the first unexcused divergence
@@ -43,6 +46,9 @@ class Tally:
         parts = [f"{self.identical} matching at every step"]
         if self.borderline:
             parts.append(f"{self.borderline} borderline ({_fields(self.first_borderline)})")
+        if self.sensitive:
+            parts.append(f"{self.sensitive} segments over tolerance but within the reference's own one-ulp "
+                         f"sensitivity (first: {self.first_sensitive})")
         if self.excused:
             parts.append("excused by the ledger: " + ", ".join(f"{k} x{v}" for k, v in self.excused.items()))
         if self.diverged:
@@ -53,6 +59,7 @@ class Tally:
     def to_json(self) -> dict:
         return {"episodes": self.episodes, "steps": self.steps, "segments": self.segments,
                 "identical": self.identical, "borderline": self.borderline,
+                "within_reference_sensitivity": self.sensitive, "first_within_sensitivity": self.first_sensitive,
                 "excused": dict(self.excused), "diverged": self.diverged}
 
 
@@ -73,13 +80,15 @@ def _state_at(traj: Trajectory, t: int, start_state: dict) -> dict:
 
 
 def compare_episodes(pair, port, spec_id: str, layer: str, refs: list, starts: list,
-                     start_states: list, tally: Tally, on_divergence=None, variant: str | None = None) -> Tally:
+                     start_states: list, tally: Tally, on_divergence=None, variant: str | None = None,
+                     reference=None) -> Tally:
     """Replay each reference recording on the port and compare every step.
 
     ``starts[i]`` is what the port replays from (a seed when the sides are aligned, else the
     reference's start state); ``start_states[i]`` the reference's start state (None when
     unknown). ``on_divergence(div, index)`` may add evidence before the first unexcused
-    divergence is kept. Stops at that divergence; counts everything else.
+    divergence is kept. Stops at that divergence; counts everything else. ``reference`` (its
+    side) enables the suite's second look at segments against the reference's own sensitivity.
     """
     k = pair.suite.sync_every
     if k is None:
@@ -107,6 +116,14 @@ def compare_episodes(pair, port, spec_id: str, layer: str, refs: list, starts: l
         if div is None:
             continue
         clean[i] = False
+        if (k is not None and reference is not None and pair.suite.sensitivity and not div.is_borderline
+                and pt.length == hi - lo):
+            within = second_look(pair, reference, segment(ref, lo, hi), _state_at(ref, lo, start_states[i]), pt,
+                                 layer, variant)
+            if within:
+                tally.sensitive += 1
+                tally.first_sensitive = tally.first_sensitive or f"seed {ref.seed} steps {lo}-{hi - 1}: {within}"
+                continue
         div.step = (div.step or 0) + lo
         div.seed = ref.seed
         if div.is_borderline:
@@ -130,10 +147,71 @@ def compare_episodes(pair, port, spec_id: str, layer: str, refs: list, starts: l
 
 # -- free-running error growth ---------------------------------------------------------------------
 
-def perturbed(state: dict) -> dict:
-    """Every float element of a state moved one ulp up: the reference's own sensitivity."""
-    return {k: np.nextafter(v, np.inf).astype(v.dtype) if np.asarray(v).dtype.kind == "f" else v
-            for k, v in state.items()}
+def perturbed(state: dict, precision=None, rng=None) -> dict:
+    """Every float element of a state moved one ulp (of ``precision``, default its own dtype): up,
+    or with ``rng`` up or down at random per element. The reference's own sensitivity."""
+    out = {}
+    for k, v in state.items():
+        a = np.asarray(v)
+        if a.dtype.kind != "f":
+            out[k] = v
+            continue
+        low = a.astype(precision or a.dtype)
+        toward = np.inf if rng is None else np.where(rng.random(a.shape) < 0.5, -np.inf, np.inf)
+        out[k] = (a + (np.nextafter(low, toward) - low).astype(a.dtype)).astype(a.dtype)
+    return out
+
+
+def _largest_errors(ref: Trajectory, other: Trajectory) -> dict:
+    """Per float field of the outputs and states: the largest |a - b| over the recording."""
+    out = {}
+    for kind, a_rec, b_rec in (("outputs", ref.outputs, other.outputs), ("states", ref.states, other.states)):
+        for name, a in (a_rec or {}).items():
+            a = np.asarray(a)
+            if a.dtype.kind != "f" or b_rec is None or name not in b_rec or a.size == 0:
+                continue
+            b = np.asarray(b_rec[name], np.float64)[:len(a)]
+            out[(kind, name)] = float(np.max(np.abs(a.astype(np.float64)[:len(b)] - b)))
+    return out
+
+
+def second_look(pair, reference, ref_seg: Trajectory, start: dict, port_seg: Trajectory, layer: str,
+                variant) -> str:
+    """A segment over tolerance, judged against the reference's own sensitivity (``Suite.sensitivity``):
+    the reference replays the segment with its state moved one ulp before every step (the rounding a
+    different, correct float implementation makes at each step), in ``SENSITIVITY_RUNS`` runs with
+    random directions (seeded by the segment); float fields whose error is within the factor of the
+    largest of those are taken as the reference's. If nothing else differs, a line saying so, else ""."""
+    factor, precision = pair.suite.sensitivity, pair.suite.sensitivity_precision.get(variant)
+    noise = {}
+    for run in range(SENSITIVITY_RUNS):
+        rng = np.random.default_rng([run, int(ref_seg.seed or 0), ref_seg.length])
+        steps, state = [], start
+        for t in range(ref_seg.length):
+            one, = reference.replays([perturbed(state, precision, rng)], [ref_seg.actions[t:t + 1]],
+                                     record_states=True)
+            if one.length != 1 or one.states is None:
+                return ""
+            steps.append(one)
+            state = {k: v[0] for k, v in one.states.items()}
+        own = Trajectory(ref_seg.seed, ref_seg.actions,
+                         {k: np.concatenate([s.outputs[k] for s in steps]) for k in steps[0].outputs},
+                         {k: np.concatenate([s.states[k] for s in steps]) for k in steps[0].states})
+        for key, err in _largest_errors(ref_seg, own).items():
+            noise[key] = max(noise.get(key, 0.0), err)
+    port = _largest_errors(ref_seg, port_seg)
+    forgiven = {key: (port[key], noise[key]) for key in port
+                if key in noise and port[key] <= factor * noise[key] and port[key] > 0}
+    if not forgiven:
+        return ""
+    fixed = Trajectory(port_seg.seed, port_seg.actions, dict(port_seg.outputs),
+                       None if port_seg.states is None else dict(port_seg.states), port_seg.interrupted)
+    for kind, name in forgiven:
+        getattr(fixed, kind)[name] = getattr(ref_seg, kind)[name]
+    if first_divergence(pair.suite, ref_seg, fixed, initial_state=start, layer=layer, variant=variant) is not None:
+        return ""
+    return ", ".join(f"{name} {err:.2g} (reference moved one ulp at each step: {own_err:.2g})"
+                     for (kind, name), (err, own_err) in sorted(forgiven.items()))
 
 
 def errors(schema, ref: Trajectory, other: Trajectory) -> np.ndarray:

@@ -162,6 +162,14 @@ class Suite:
     # reference's state every ``sync_every`` steps and compare each k-step segment (teacher
     # forcing); None compares whole episodes free-running, as exact pairs do.
     sync_every: int | None = None
+    # A teacher-forced segment over its tolerance gets a second look against the reference's own
+    # sensitivity there: the reference replayed over the segment from its start state moved one ulp
+    # (of ``sensitivity_precision[variant]``, e.g. "float32" for a float32 port; default the state's
+    # own dtype). Float fields whose largest error over the segment is within ``sensitivity`` times
+    # the reference's own are not held against the port; everything else is compared as before.
+    # The report counts these segments. None: no second look.
+    sensitivity: float | None = None
+    sensitivity_precision: dict = field(default_factory=dict)
     thresholds: list = field(default_factory=list)  # Threshold: flags decided by a continuous quantity
     coverage: Coverage | None = None
     traces: list = field(default_factory=list)  # Trace objects made in code, beside traces/*.yaml

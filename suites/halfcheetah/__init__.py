@@ -31,7 +31,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from equiv import Box, Field, Metric, Property, Schema, Suite, Tier, close
+from equiv import Box, Coverage, Field, Metric, Property, Schema, Suite, Tier, close
+from suites.halfcheetah import coverage
 from suites.halfcheetah import metrics as mt
 from suites.halfcheetah import properties
 from suites.halfcheetah.policies import POLICIES
@@ -122,7 +123,7 @@ METRICS = [Metric(name, fn, MARGINS[policy][name], doc=f"{doc}; margin 0.75 sd o
 TIERS = {
     "quick": Tier(l1_examples=25, lockstep_episodes=2, stat_episodes=64, max_steps=1000, variants=("f64",)),
     "standard": Tier(l1_examples=200, lockstep_episodes=100, stat_episodes=300, max_steps=1000,
-                     variants=("f64", "f32")),
+                     variants=("f64", "f32"), coverage_min=1),
     "deep": Tier(l1_examples=1000, lockstep_episodes=400, stat_episodes=600, max_steps=1000,
                  variants=("f64", "f32")),
 }
@@ -147,5 +148,12 @@ SUITE = Suite(
     roundtrip_steps=3,
     bench=_bench,
     sync_every=SYNC_EVERY,
+    # The segment tolerances are 10x the worst of 1,000 calibration states; over the ~20,000
+    # segments of the standard tier, C against itself one ulp away exceeds them now and then. So a
+    # segment over tolerance is judged against C's own one-ulp sensitivity from the same state (of
+    # float32 in the f32 variant), with the same factor 10 the calibration uses.
+    sensitivity=10.0,
+    sensitivity_precision={"f32": "float32"},
+    coverage=Coverage(coverage.hit, coverage.keys, coverage.__doc__),
     doc=__doc__,
 )

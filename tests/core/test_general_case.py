@@ -123,3 +123,23 @@ def test_run_items_runs_the_chosen_items_as_the_gate_plans_them():
     assert all(r.outcome == "passed" for r in results.values())
     with pytest.raises(equiv.ConfigError, match="no planned item"):
         equiv.run_items("toy_ref", "toy_jax", layers=("L1",), only="L2::")
+
+
+def test_a_segment_within_the_references_own_sensitivity_passes_and_a_real_change_still_fails():
+    from tests.core import logistic
+    logistic.register()
+    only = "L3::lockstep[random]"
+    ok, = equiv.run_items("logisticref", "logisticport", layers=("L3",), only=only).values()
+    assert ok.outcome == "passed", ok.summary
+    assert ok.stats["lockstep"]["within_reference_sensitivity"] > 0, ok.summary
+    assert "reference moved one ulp at each step" in ok.summary
+    # the same port without the second look: the tight tolerance alone fails it
+    p = PairRun("logisticref", "logisticport", RunOptions(layers=("L3",), report_dir=None))
+    p.suite = dataclasses.replace(p.suite, sensitivity=None)
+    spec, = [s for s in p.plan() if s.id.startswith(only)]
+    assert p.run(spec).outcome == "failed"
+    p.close()
+    # a changed constant is far outside the reference's own sensitivity
+    bad, = equiv.run_items("logisticref", "logisticbroken", layers=("L3",), only=only).values()
+    assert bad.outcome == "failed", bad.summary
+    assert bad.stats["lockstep"]["within_reference_sensitivity"] == 0
