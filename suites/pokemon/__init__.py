@@ -131,17 +131,18 @@ TIERS = {
 def explain(ref_adapter, port_adapter, start, actions):
     """Evidence for a divergence: the port's draw tape replayed into Showdown.
 
-    Works when the port can record a tape (``draw_tape(start, actions)``, a list of
-    ``{"draws": [[lo, hi, value, site], ...], "seed_after": ...}`` per step) and the
-    reference can replay one; the first draw whose bounds disagree is named."""
-    record = getattr(port_adapter, "draw_tape", None)
-    replay = getattr(ref_adapter, "replay_tape", None)
-    if record is None or replay is None:
-        return None
+    Uses the declared capabilities ``Adapter.draw_tape`` (the port's draws, a list of
+    ``{"draws": [[lo, hi, value, site], ...], "seed_after": ...}`` per step) and
+    ``Adapter.replay_tape`` (the reference consuming them); the first draw whose bounds
+    disagree is named. Says so when a side lacks the capability."""
     from equiv import AdapterError
-    tape = record(start, actions)
+    tape = port_adapter.draw_tape(start, actions)
+    if tape is None:
+        return f"no draw tape: {type(port_adapter).__name__} does not record its draws (Adapter.draw_tape)"
     try:
-        replay(start, actions[:len(tape)], tape, record_states=False)
+        ref_adapter.replay_tape(start, actions[:len(tape)], tape, record_states=False)
+    except NotImplementedError as e:
+        return f"no draw-by-draw evidence: {e}"
     except AdapterError as e:
         return f"draw tape of the ported side replayed into the reference: {e}"
     n = sum(len(t["draws"]) for t in tape)

@@ -1,34 +1,20 @@
 """A port with one physical rule changed fails the gate, and each layer catches something.
 
-Each case runs only the layers and variant named, through equiv's own runner (PairRun),
+Each case runs only the layers and variant named, through equiv's own runner (equiv.run_items),
 against a mutant of halfcheetah_jax registered with equiv.register_adapter
 (tests/halfcheetah/mutants.py). The correct port passing the same items is the gate itself
 (``pytest --equiv reference=mujoco ported=halfcheetah_jax``).
 """
-import dataclasses
-
 import pytest
 
-from equiv._pair import PairRun, RunOptions
+import equiv
 from tests.halfcheetah import mutants
 
 
-def failed_items(mutant, layers, aligned=True, only=None, **tier):
-    pair = PairRun("mujoco", mutants.register(mutant, aligned),
-                   RunOptions(layers=layers, variants=("f64",), report_dir=None))
-    if tier:
-        pair.tier = dataclasses.replace(pair.tier, **tier)
-    try:
-        bad = {}
-        for spec in pair.plan():
-            if only and not any(spec.id.startswith(o) for o in only):
-                continue
-            result = pair.run(spec)
-            if result.outcome != "passed":
-                bad[spec.id] = result
-        return bad
-    finally:
-        pair.close()
+def failed_items(mutant, layers, aligned=True, only=(), **tier):
+    results = equiv.run_items("mujoco", mutants.register(mutant, aligned), layers=layers, variants="f64",
+                              only=only or (), **tier)
+    return {k: r for k, r in results.items() if r.outcome != "passed"}
 
 
 @pytest.mark.parametrize("mutant, item", [

@@ -1,26 +1,13 @@
 """The pokemon suite through equiv's own runner: the self-pair passes, a broken conversion fails."""
-import dataclasses
-
 import pytest
 
-from equiv._pair import PairRun, RunOptions
+import equiv
 from tests.pokemon import mutants
 
 
-def run_items(ported, layers, variant, only=None, tier_name="quick", **tier):
-    pair = PairRun("ts_showdown", ported, RunOptions(tier=tier_name, layers=layers, variants=(variant,),
-                                                     report_dir=None))
-    if tier:
-        pair.tier = dataclasses.replace(pair.tier, **tier)
-    try:
-        results = {}
-        for spec in pair.plan():
-            if only and not any(spec.id.startswith(o) for o in only):
-                continue
-            results[spec.id] = pair.run(spec)
-        return results
-    finally:
-        pair.close()
+def run_items(ported, layers, variant, only=(), tier_name="quick", **tier):
+    return equiv.run_items("ts_showdown", ported, layers=layers, variants=variant, only=only or (),
+                           tier=tier_name, **tier)
 
 
 def test_broken_state_conversion_fails_L1():
