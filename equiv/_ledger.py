@@ -8,14 +8,24 @@
       reason: XLA rewrites x/c as x*(1/c); 1 ulp on obs.
       date: 2026-11-24
       within: 1.0e-6                   # optional: excuse only differences up to this size
+      reference: "mjx"                 # optional globs over the pair's adapter names: the entry
+      ported: "*"                      #   belongs to these implementations only (default: any)
+      occasional: true                 # optional: a difference only some runs reach
 
 A failing item whose every differing field matches one applicable entry is an
 expected failure (xfailed). ``within`` bounds the excuse: a difference on a listed field
 larger than it (absolute, element-wise) is still a divergence, so an entry for a known
-rounding difference cannot hide a real bug on the same field.
+rounding difference cannot hide a real bug on the same field. It is one number for every
+listed field, or a mapping from field globs to their own bounds (a field the mapping does not
+name is not excused).
 
-An entry that applied to items that ran but matched
-no failure is *fixed*: the gate fails until it is deleted, so the ledger cannot rot.
+``reference``/``ported`` scope an entry to the implementations whose difference it records
+(a reference's own quirk belongs to every pair with that reference, not to the family).
+
+An entry that applied to items that ran but matched no failure is *fixed*: the gate fails
+until it is deleted, so the ledger cannot rot. An ``occasional`` entry records a difference
+that only rare states reach (a run may or may not meet one): it is never called fixed by a run
+that did not meet it; the report shows how often it was met.
 """
 from __future__ import annotations
 
@@ -36,9 +46,15 @@ class Entry:
     reason: str
     date: str
     tests: list = field(default_factory=lambda: ["*"])
-    within: float | None = None  # the largest difference it excuses (None: any)
+    within: float | dict | None = None  # the largest difference it excuses (None: any), or per field glob
+    reference: str = "*"  # glob over the reference adapter's name
+    ported: str = "*"  # glob over the ported adapter's name
+    occasional: bool = False  # a difference only rare states reach: not stale when a run misses it
     applied: int = 0  # items it applied to that ran
     matched: int = 0  # failures it turned into expected failures
+
+    def belongs_to(self, reference: str, ported: str) -> bool:
+        return fnmatch.fnmatchcase(reference, self.reference) and fnmatch.fnmatchcase(ported, self.ported)
 
     def applies_to(self, item_id: str) -> bool:
         return any(fnmatch.fnmatchcase(item_id, t) for t in self.tests)
@@ -46,17 +62,29 @@ class Entry:
     def covers(self, field_names, mismatches=None) -> bool:
         if not all(any(fnmatch.fnmatchcase(n, g) for g in self.fields) for n in field_names):
             return False
-        return self.within is None or all(_size(m) <= self.within for m in mismatches or ())
+        return self.within is None or all(_size(m) <= self.bound(m.field) for m in mismatches or ())
+
+    def bound(self, field_name: str) -> float:
+        """The largest difference this entry excuses on ``field_name``."""
+        if not isinstance(self.within, dict):
+            return self.within
+        for glob, bound in self.within.items():
+            if fnmatch.fnmatchcase(field_name, glob):
+                return bound
+        return -1.0  # not named: nothing excused
 
     @property
     def status(self) -> str:
         if self.matched:
             return "matched"
-        return "fixed" if self.applied else "unused"
+        if not self.applied:
+            return "unused"
+        return "not met" if self.occasional else "fixed"
 
     def to_json(self) -> dict:
         return {"id": self.id, "fields": self.fields, "tests": self.tests, "reason": self.reason,
-                "date": self.date, "within": self.within, "status": self.status, "matched": self.matched}
+                "date": self.date, "within": self.within, "reference": self.reference, "ported": self.ported,
+                "occasional": self.occasional, "status": self.status, "matched": self.matched}
 
 
 def _size(m) -> float:
@@ -69,12 +97,31 @@ def _size(m) -> float:
         return float("inf")
 
 
+_KEYS = {"id", "fields", "reason", "date"}
+_OPTIONAL = {"tests", "within", "reference", "ported", "occasional"}
+
+
+def _within(path, raw) -> float | dict | None:
+    within = raw.get("within")
+    ok = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0  # noqa: E731
+    if within is None:
+        return None
+    if isinstance(within, dict) and within and all(isinstance(k, str) and ok(v) for k, v in within.items()):
+        return {k: float(v) for k, v in within.items()}
+    if ok(within):
+        return float(within)
+    raise ConfigError(f"{path}: entry {raw['id']!r}: 'within' must be a non-negative number (the largest "
+                      f"difference it excuses) or a mapping of field globs to such numbers; got {within!r}")
+
+
 class Ledger:
     def __init__(self, entries: list[Entry], path: Path | None = None):
         self.entries, self.path = entries, path
 
     @classmethod
-    def load(cls, path: Path | None) -> "Ledger":
+    def load(cls, path: Path | None, reference: str | None = None, ported: str | None = None) -> "Ledger":
+        """The entries of the ledger at ``path``; with a pair's adapter names, only the entries
+        that belong to that pair."""
         if path is None or not Path(path).exists():
             return cls([], path)
         try:
@@ -85,20 +132,21 @@ class Ledger:
             raise ConfigError(f"{path}: the ledger must be a YAML list of entries")
         entries, seen = [], set()
         for i, raw in enumerate(data):
-            need = {"id", "fields", "reason", "date"}
-            if not isinstance(raw, dict) or not need <= set(raw) or not set(raw) <= need | {"tests", "within"}:
-                raise ConfigError(f"{path}: entry {i} must have keys {sorted(need)} and optionally 'tests' "
-                                  f"and 'within'; got {raw!r}")
-            within = raw.get("within")
-            if within is not None and not (isinstance(within, (int, float)) and within >= 0):
-                raise ConfigError(f"{path}: entry {raw['id']!r}: 'within' must be a non-negative number "
-                                  f"(the largest difference it excuses); got {within!r}")
+            if not isinstance(raw, dict) or not _KEYS <= set(raw) or not set(raw) <= _KEYS | _OPTIONAL:
+                raise ConfigError(f"{path}: entry {i} must have keys {sorted(_KEYS)} and optionally "
+                                  f"{sorted(_OPTIONAL)}; got {raw!r}")
             if raw["id"] in seen:
                 raise ConfigError(f"{path}: ledger id {raw['id']!r} is used twice")
             seen.add(raw["id"])
-            entries.append(Entry(str(raw["id"]), list(raw["fields"]), str(raw["reason"]), str(raw["date"]),
-                                 list(raw.get("tests") or ["*"]),
-                                 None if within is None else float(within)))
+            if not isinstance(raw.get("occasional", False), bool):
+                raise ConfigError(f"{path}: entry {raw['id']!r}: 'occasional' must be true or false; "
+                                  f"got {raw['occasional']!r}")
+            entry = Entry(str(raw["id"]), list(raw["fields"]), str(raw["reason"]), str(raw["date"]),
+                          list(raw.get("tests") or ["*"]), _within(path, raw),
+                          str(raw.get("reference", "*")), str(raw.get("ported", "*")),
+                          bool(raw.get("occasional", False)))
+            if reference is None or entry.belongs_to(reference, ported or ""):
+                entries.append(entry)
         return cls(entries, path)
 
     def applicable(self, item_id: str) -> list[Entry]:

@@ -124,7 +124,7 @@ class PairRun:
         self.tier = self.suite.tiers[options.tier]
         self.current: ItemSpec | None = None
         self.variants = self._pick("variant", options.variants, self.tier.variants, list(self.suite.variants))
-        self.ledger = Ledger.load(self.suite.ledger_path)
+        self.ledger = Ledger.load(self.suite.ledger_path, reference, ported)
         self.sync = Sync.of(self.ref_cls, self.port_cls, reference, ported)
         self.notes: list[dict] = []  # per layer: what was planned, what was not and why
         self.seed = int(options.seed)

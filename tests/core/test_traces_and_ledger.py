@@ -79,6 +79,63 @@ def test_stale_ledger_entry_fails_the_gate(pytester, tmp_path, monkeypatch):
     result.stdout.fnmatch_lines(["*LEDGER STALE*", "*edge-off-by-one*"])
 
 
+def _run_toy(pytester, tmp_path, ported, layers="L1"):
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "--equiv", "reference=toy_ref",
+                                          f"ported={ported}", f"--equiv-report={tmp_path}", "--equiv-layers", layers)
+    report = json.loads((tmp_path / f"toy__toy_ref__{ported}.json").read_text())
+    outcomes = {i["id"]: i["outcome"] for layer in report["layers"].values() for i in layer["items"]}
+    return result, report, outcomes
+
+
+def test_an_entry_scoped_to_other_implementations_neither_excuses_nor_goes_stale(pytester, tmp_path, monkeypatch):
+    """A reference's own quirk is recorded for the pairs with that reference only: the same
+    difference from another pair fails, and the entry is not judged stale by pairs it is not for."""
+    _suite_in(tmp_path, monkeypatch, LEDGER + '  reference: "other_ref*"\n')
+    result, report, outcomes = _run_toy(pytester, tmp_path, "toy_offbyone")
+    assert result.ret == 1 and outcomes["L1::edge::default"] == "failed", outcomes
+    assert report["ledger"] == []  # not this pair's entry: not loaded, so never stale
+    result, _, _ = _run_toy(pytester, tmp_path, "toy_jax")
+    assert result.ret == 0, result.stdout.str()
+
+
+def test_within_per_field_excuses_only_up_to_each_fields_bound(pytester, tmp_path, monkeypatch):
+    """``within`` as a mapping: a bound per field glob; a difference over its field's bound fails."""
+    wide = LEDGER + '  within: {terminated: 1, obs: 100, reward: 100, "state.*": 100}\n'
+    _suite_in(tmp_path, monkeypatch, wide)
+    result, report, outcomes = _run_toy(pytester, tmp_path, "toy_offbyone")
+    assert result.ret == 0 and outcomes["L1::edge::default"] == "xfailed", result.stdout.str()
+    assert report["ledger"][0]["within"]["obs"] == 100.0
+    narrow = LEDGER + '  within: {terminated: 0.5, obs: 100, reward: 100, "state.*": 100}\n'  # a flip is 1
+    other = tmp_path / f"{tmp_path.name}_narrow"  # a suite module of its own
+    other.mkdir()
+    _suite_in(other, monkeypatch, narrow)
+    result, _, outcomes = _run_toy(pytester, other, "toy_offbyone")
+    assert result.ret == 1 and outcomes["L1::edge::default"] == "failed", outcomes
+
+
+def test_an_occasional_entry_is_not_stale_when_a_run_misses_it(pytester, tmp_path, monkeypatch):
+    _suite_in(tmp_path, monkeypatch, LEDGER + "  occasional: true\n")
+    result, report, _ = _run_toy(pytester, tmp_path, "toy_jax")
+    assert result.ret == 0, result.stdout.str()
+    assert report["ledger"][0]["status"] == "not met"
+    html = (tmp_path / "toy__toy_ref__toy_jax.html").read_text()
+    assert "not met" in html
+
+
+@pytest.mark.parametrize("extra, message", [
+    ("  within: {obs: -1}\n", "'within' must be a non-negative number"),
+    ("  occasional: sometimes\n", "'occasional' must be true or false"),
+    ("  pairs: [x]\n", "optionally"),
+])
+def test_malformed_ledger_entries_are_named(tmp_path, extra, message):
+    from equiv._errors import ConfigError
+    from equiv._ledger import Ledger
+    path = tmp_path / "ledger.yaml"
+    path.write_text(LEDGER + extra)
+    with pytest.raises(ConfigError, match=message):
+        Ledger.load(path)
+
+
 def test_malformed_trace_is_an_error_item_and_the_rest_still_runs(pytester, tmp_path, monkeypatch):
     _suite_in(tmp_path, monkeypatch, None, trace="seed: 1\nactions: oops\n")
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "--equiv", "reference=toy_ref",
