@@ -8,8 +8,8 @@
       reason: XLA rewrites x/c as x*(1/c); 1 ulp on obs.
       date: 2026-11-24
       within: 1.0e-6                   # optional: excuse only differences up to this size
-      reference: "mjx"                 # optional globs over the pair's adapter names: the entry
-      ported: "*"                      #   belongs to these implementations only (default: any)
+      pairs: ["mjx/*", "*/mjx"]        # optional globs over "reference/ported" adapter names: the
+                                       #   entry belongs to these pairs only (default: every pair)
       occasional: true                 # optional: a difference only some runs reach
 
 A failing item whose every differing field matches one applicable entry is an
@@ -19,8 +19,8 @@ rounding difference cannot hide a real bug on the same field. It is one number f
 listed field, or a mapping from field globs to their own bounds (a field the mapping does not
 name is not excused).
 
-``reference``/``ported`` scope an entry to the implementations whose difference it records
-(a reference's own quirk belongs to every pair with that reference, not to the family).
+``pairs`` scopes an entry to the implementations whose difference it records (one
+implementation's own quirk belongs to every pair it is in, not to the whole family).
 
 An entry that applied to items that ran but matched no failure is *fixed*: the gate fails
 until it is deleted, so the ledger cannot rot. An ``occasional`` entry records a difference
@@ -47,14 +47,13 @@ class Entry:
     date: str
     tests: list = field(default_factory=lambda: ["*"])
     within: float | dict | None = None  # the largest difference it excuses (None: any), or per field glob
-    reference: str = "*"  # glob over the reference adapter's name
-    ported: str = "*"  # glob over the ported adapter's name
+    pairs: list = field(default_factory=lambda: ["*"])  # globs over "reference/ported"
     occasional: bool = False  # a difference only rare states reach: not stale when a run misses it
     applied: int = 0  # items it applied to that ran
     matched: int = 0  # failures it turned into expected failures
 
     def belongs_to(self, reference: str, ported: str) -> bool:
-        return fnmatch.fnmatchcase(reference, self.reference) and fnmatch.fnmatchcase(ported, self.ported)
+        return any(fnmatch.fnmatchcase(f"{reference}/{ported}", g) for g in self.pairs)
 
     def applies_to(self, item_id: str) -> bool:
         return any(fnmatch.fnmatchcase(item_id, t) for t in self.tests)
@@ -83,7 +82,7 @@ class Entry:
 
     def to_json(self) -> dict:
         return {"id": self.id, "fields": self.fields, "tests": self.tests, "reason": self.reason,
-                "date": self.date, "within": self.within, "reference": self.reference, "ported": self.ported,
+                "date": self.date, "within": self.within, "pairs": self.pairs,
                 "occasional": self.occasional, "status": self.status, "matched": self.matched}
 
 
@@ -98,7 +97,7 @@ def _size(m) -> float:
 
 
 _KEYS = {"id", "fields", "reason", "date"}
-_OPTIONAL = {"tests", "within", "reference", "ported", "occasional"}
+_OPTIONAL = {"tests", "within", "pairs", "occasional"}
 
 
 def _within(path, raw) -> float | dict | None:
@@ -141,10 +140,14 @@ class Ledger:
             if not isinstance(raw.get("occasional", False), bool):
                 raise ConfigError(f"{path}: entry {raw['id']!r}: 'occasional' must be true or false; "
                                   f"got {raw['occasional']!r}")
+            pairs = raw.get("pairs", ["*"])
+            if not (isinstance(pairs, list) and pairs and all(isinstance(g, str) and "/" in g or g == "*"
+                                                              for g in pairs)):
+                raise ConfigError(f"{path}: entry {raw['id']!r}: 'pairs' must be a list of "
+                                  f"\"reference/ported\" adapter-name globs (e.g. [\"mjx/*\"]); got {pairs!r}")
             entry = Entry(str(raw["id"]), list(raw["fields"]), str(raw["reason"]), str(raw["date"]),
                           list(raw.get("tests") or ["*"]), _within(path, raw),
-                          str(raw.get("reference", "*")), str(raw.get("ported", "*")),
-                          bool(raw.get("occasional", False)))
+                          list(pairs), bool(raw.get("occasional", False)))
             if reference is None or entry.belongs_to(reference, ported or ""):
                 entries.append(entry)
         return cls(entries, path)

@@ -90,12 +90,18 @@ def _run_toy(pytester, tmp_path, ported, layers="L1"):
 def test_an_entry_scoped_to_other_implementations_neither_excuses_nor_goes_stale(pytester, tmp_path, monkeypatch):
     """A reference's own quirk is recorded for the pairs with that reference only: the same
     difference from another pair fails, and the entry is not judged stale by pairs it is not for."""
-    _suite_in(tmp_path, monkeypatch, LEDGER + '  reference: "other_ref*"\n')
+    _suite_in(tmp_path, monkeypatch, LEDGER + '  pairs: ["other_ref/*", "*/other_ref"]\n')
     result, report, outcomes = _run_toy(pytester, tmp_path, "toy_offbyone")
     assert result.ret == 1 and outcomes["L1::edge::default"] == "failed", outcomes
     assert report["ledger"] == []  # not this pair's entry: not loaded, so never stale
     result, _, _ = _run_toy(pytester, tmp_path, "toy_jax")
     assert result.ret == 0, result.stdout.str()
+    mine = tmp_path / f"{tmp_path.name}_mine"  # scoped to this very pair: it excuses
+    mine.mkdir()
+    _suite_in(mine, monkeypatch, LEDGER + '  pairs: ["toy_ref/toy_off*"]\n')
+    result, report, outcomes = _run_toy(pytester, mine, "toy_offbyone")
+    assert result.ret == 0 and outcomes["L1::edge::default"] == "xfailed", result.stdout.str()
+    assert report["ledger"][0]["pairs"] == ["toy_ref/toy_off*"]
 
 
 def test_within_per_field_excuses_only_up_to_each_fields_bound(pytester, tmp_path, monkeypatch):
@@ -125,7 +131,8 @@ def test_an_occasional_entry_is_not_stale_when_a_run_misses_it(pytester, tmp_pat
 @pytest.mark.parametrize("extra, message", [
     ("  within: {obs: -1}\n", "'within' must be a non-negative number"),
     ("  occasional: sometimes\n", "'occasional' must be true or false"),
-    ("  pairs: [x]\n", "optionally"),
+    ("  reference: x\n", "optionally"),
+    ("  pairs: mjx\n", "'pairs' must be a list"),
 ])
 def test_malformed_ledger_entries_are_named(tmp_path, extra, message):
     from equiv._errors import ConfigError
