@@ -16,7 +16,7 @@ from equiv._coverage import CoverageCount
 from equiv._errors import ConfigError, EquivError, with_cause
 from equiv._items import ItemResult, ItemSpec
 from equiv._ledger import Ledger
-from equiv._registry import resolve_pair
+from equiv._registry import adapter_class, resolve_pair
 from equiv._side import Side
 from equiv._watchdog import CallTimeout, Watchdog
 
@@ -187,6 +187,32 @@ class PairRun:
                 self.provenance.setdefault(s.label, s.provenance())
         return self._sides[variant]
 
+    def witness(self, variant: str) -> Side | None:
+        """The suite's witness for this reference and variant (``Suite.witness``), built on first use;
+        None when the suite names none. A witness that cannot be built is an error naming it."""
+        if self.suite.witness is None:
+            return None
+        key = ("witness", variant)
+        if key not in self._sides:
+            named = self.suite.witness(self.reference, variant)
+            if named is None:
+                self._sides[key] = ()
+            else:
+                name, config = named
+                try:
+                    cls = adapter_class(name)
+                    problem = cls.missing() if callable(getattr(cls, "missing", None)) else None
+                    if problem:
+                        raise EquivError(problem)
+                    adapter = cls(**config)
+                except Exception as e:
+                    raise EquivError(f"the suite's witness {name!r} ({config}) for variant {variant!r} cannot "
+                                     f"be built: {type(e).__name__}: {e}") from e
+                self._sides[key] = (Side(adapter, self.suite, "witness", name, self.watchdog()),)
+                self.provenance.setdefault(f"witness ({variant})", self._sides[key][0].provenance())
+        made = self._sides[key]
+        return made[0] if made else None
+
     def watchdog(self) -> Watchdog:
         seconds = self.options.timeout if self.options.timeout is not None else self.tier.call_timeout
         return Watchdog(seconds, self._stuck)
@@ -200,7 +226,7 @@ class PairRun:
 
     def drop_sides(self, variant: str) -> None:
         """Close and forget a variant's adapters (after a hang their state is suspect)."""
-        for s in self._sides.pop(variant, ()):
+        for s in (*self._sides.pop(variant, ()), *self._sides.pop(("witness", variant), ())):
             s.close()
 
     def close(self) -> None:

@@ -170,6 +170,12 @@ class Suite:
     # The report counts these segments. None: no second look.
     sensitivity: float | None = None
     sensitivity_precision: dict = field(default_factory=dict)
+    # A second implementation as a witness in the second look: ``witness(reference_name, variant)``
+    # gives ``(adapter name, its settings)`` or None. The witness replays the segment from the same
+    # start; its own deviation from the reference there (a float32 implementation of the same
+    # physics, say: the rounding of a whole float32 computation, not only of its input) counts as
+    # noise beside the one-ulp runs. Built once per variant, only when a segment needs it.
+    witness: Callable | None = None
     thresholds: list = field(default_factory=list)  # Threshold: flags decided by a continuous quantity
     coverage: Coverage | None = None
     traces: list = field(default_factory=list)  # Trace objects made in code, beside traces/*.yaml

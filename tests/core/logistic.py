@@ -3,6 +3,8 @@
 The reference computes ``r * x * (1 - x)``; the port the same map written ``r * x - r * x * x``,
 which rounds differently, so after a few steps the two differ by far more than a few ulp, exactly
 as the reference differs from itself started one ulp away. ``LogisticBroken`` uses r = 3.9901.
+``LogisticPort32`` computes in float32; ``LogisticRef32`` (the reference's formula in float32) is
+the witness that judges it.
 The segment tolerance (4e-16, a few ulp) is deliberately tight: a teacher-forced segment can exceed it while
 staying within the reference's own one-ulp sensitivity.
 """
@@ -61,6 +63,33 @@ class LogisticBroken(LogisticPort):
     r = 3.9901
 
 
+# A float32 computation that loses digits through a large intermediate, as an ill-conditioned solve
+# does: its rounding is far beyond one float32 ulp of its input, so only another such computation
+# (a witness) is a fair yardstick for it.
+BIG = np.float32(1024.0)
+
+
+class LogisticPort32(LogisticPort):
+    """The port in float32, through the large intermediate, its products grouped its own way."""
+
+    def _next(self, x):
+        r, x = np.float32(self.r), np.float32(x)
+        return np.float64((r * (x * (np.float32(1) - x)) + BIG) - BIG)
+
+
+class LogisticBroken32(LogisticPort32):
+    r = 3.9901
+
+
+class LogisticRef32(LogisticRef):
+    """The reference's formula in float32 through the same kind of intermediate: the second
+    implementation a witness replays."""
+
+    def _next(self, x):
+        r, x = np.float32(self.r), np.float32(x)
+        return np.float64((BIG + r * x * (np.float32(1) - x)) - BIG)
+
+
 TIGHT = close(atol=4e-16)
 SUITE = Suite(
     family="logistic",
@@ -75,6 +104,7 @@ SUITE = Suite(
 
 
 def register():
-    for name in ("LogisticRef", "LogisticPort", "LogisticBroken"):
+    for name in ("LogisticRef", "LogisticPort", "LogisticBroken", "LogisticPort32", "LogisticBroken32",
+                 "LogisticRef32"):
         register_adapter(name.lower(), f"{__name__}:{name}")
     register_suite("logistic", f"{__name__}:SUITE")

@@ -143,3 +143,32 @@ def test_a_segment_within_the_references_own_sensitivity_passes_and_a_real_chang
     bad, = equiv.run_items("logisticref", "logisticbroken", layers=("L3",), only=only).values()
     assert bad.outcome == "failed", bad.summary
     assert bad.stats["lockstep"]["within_reference_sensitivity"] == 0
+
+
+def test_a_witness_judges_a_float32_port_by_a_float32_implementation_and_still_catches_a_change():
+    """``Suite.witness``: a float32 port's rounding is far beyond the reference's sensitivity to one
+    float32 ulp of its input, but within what a second float32 implementation of the same map does
+    from the same start; a changed constant stays far outside both."""
+    from tests.core import logistic
+    logistic.register()
+    only = "L3::lockstep[random]"
+
+    def run(ported, witness):
+        p = PairRun("logisticref", ported, RunOptions(layers=("L3",), report_dir=None))
+        p.suite = dataclasses.replace(p.suite, sensitivity_precision={"default": "float32"})
+        if witness:
+            p.suite = dataclasses.replace(p.suite, witness=lambda reference, variant: ("logisticref32", {}))
+        spec, = [s for s in p.plan() if s.id.startswith(only)]
+        try:
+            return p.run(spec), p
+        finally:
+            p.close()
+
+    without, _ = run("logisticport32", witness=False)
+    assert without.outcome == "failed", without.summary
+    judged, p = run("logisticport32", witness=True)
+    assert judged.outcome == "passed", judged.summary
+    assert "logisticref32 from the same start" in judged.summary, judged.summary
+    assert "witness (default)" in p.provenance
+    broken, _ = run("logisticbroken32", witness=True)
+    assert broken.outcome == "failed", broken.summary
