@@ -10,7 +10,9 @@ sides, so every card effect of the pool is in the mix (``--decks A-Fire,B-Water`
 A step is one decision of one game through the environment interface: the legal mask of the actor,
 a uniformly random legal action, the transition, the new actor's 416-value observation and the new
 mask. The reference does exactly this through its adapter (``legal_actions``, ``step``), one game at
-a time, in 1 process and in a pool of processes (one per core). tcgjax does it for ``batch`` games
+a time, in 1 process and in a pool of processes (one per core), and once more on its engine directly
+(no adapter: no numpy conversions or Step objects; its ``step`` still recomputes the mask to check the
+action, which the port's batched step does not; the time of one mask is printed). tcgjax does it for ``batch`` games
 at once, ``--steps`` decisions from fresh games, both in one compiled ``lax.scan`` and as a Python
 loop calling one jitted batched step per decision; the first run compiles (reported apart, cold: the
 persistent compile cache is off here), the best of ``--repeat`` identical runs after it is timed, and
@@ -48,6 +50,31 @@ def reference_games(reference_cls, pairings, seeds) -> tuple:
             done = ref.step(int(legal[rng.randrange(len(legal))])).terminated
             steps += 1
     return steps, time.perf_counter() - t, time.process_time() - c
+
+
+def reference_engine_games(reference_cls, pairings, seeds) -> tuple | None:
+    """The same games on the reference's engine itself, without its adapter (no numpy conversions, no
+    Step objects): the legal mask, the action, ``step`` and the new actor's observation, as the port does
+    per step. ``None`` when the adapter does not expose an ``engine``. Returns (steps, seconds, CPU seconds,
+    seconds of the mask alone)."""
+    refs = [reference_cls(*d) for d in pairings]
+    if not all(hasattr(r, "engine") for r in refs):
+        return None
+    steps, t_mask, t, c = 0, 0.0, time.perf_counter(), time.process_time()
+    for seed in seeds:
+        ref = refs[seed % len(refs)]
+        ref.reset(seed)
+        e = ref.engine
+        rng = random.Random(seed)
+        while not e.done:
+            t0 = time.perf_counter()
+            mask = e.legal_mask()
+            t_mask += time.perf_counter() - t0
+            legal = [a for a in range(len(mask)) if mask[a]]
+            e.step(legal[rng.randrange(len(legal))])
+            e.observe(max(e.actor, 0))
+            steps += 1
+    return steps, time.perf_counter() - t, time.process_time() - c, t_mask
 
 
 def _pool_worker(job):
@@ -141,6 +168,15 @@ def main(args=None, reference_cls=None, ported_cls=None) -> int:
     ref_rate = ref_steps / ref_s
     rows = [("reference (Python), 1 process", 1, ref_rate, ref_steps / ref_cpu, None)]
     print(f"  reference, 1 process: {ref_steps} steps in {ref_s:.2f} s (CPU {ref_cpu:.2f} s)", flush=True)
+    eng = [reference_engine_games(reference_cls, pairings, seeds) for _ in range(a.repeat)]
+    eng_rate = None
+    if eng[0] is not None:
+        steps, wall, cpu, t_mask = min(eng, key=lambda r: r[1])
+        eng_rate = steps / wall
+        rows.append(("reference engine without its adapter, 1 process", 1, eng_rate, steps / cpu, None))
+        print(f"  reference engine, no adapter: {steps} steps in {wall:.2f} s (CPU {cpu:.2f} s); its legal mask "
+              f"takes {t_mask / steps * 1e6:.1f} us a step, and step() computes it once more to check the action",
+              flush=True)
     if a.processes > 1:
         steps, wall, cpu = min((reference_pool(reference_cls, pairings, seeds, a.processes)
                                 for _ in range(a.repeat)), key=lambda r: r[1])
@@ -154,13 +190,17 @@ def main(args=None, reference_cls=None, ported_cls=None) -> int:
             print(f"  {names[how]}, batch {b}: {r['live']} live steps in {r['second']:.3f} s "
                   f"(CPU {r['second_cpu']:.2f} s), compile {r['compile_s']:.1f} s", flush=True)
     print()
-    print("| implementation | games at once | steps/s | x reference (1 process) | steps per CPU-second | compile s |")
-    print("|---|---|---|---|---|---|")
+    eng_col = eng_rate is not None
+    print("| implementation | games at once | steps/s | x reference (1 process) |"
+          + (" x reference engine |" if eng_col else "") + " steps per CPU-second | compile s |")
+    print("|---|---|---|---|" + ("---|" if eng_col else "") + "---|---|")
     for name, b, rate, per_cpu, comp in rows:
-        print(f"| {name} | {b:,} | {rate:,.0f} | {rate / ref_rate:.1f} | {per_cpu:,.0f} | "
-              f"{'' if comp is None else f'{comp:.1f}'} |")
+        print(f"| {name} | {b:,} | {rate:,.0f} | {rate / ref_rate:.1f} |"
+              + (f" {rate / eng_rate:.1f} |" if eng_col else "")
+              + f" {per_cpu:,.0f} | {'' if comp is None else f'{comp:.1f}'} |")
     best = max(r[2] for r in rows if r[4] is not None)
-    print(f"\nbest tcgjax / reference 1 process: {best / ref_rate:.1f}x (goal on this CPU: 50x)")
+    print(f"\nbest tcgjax / reference 1 process: {best / ref_rate:.1f}x (goal on this CPU: 50x)"
+          + (f"; / the reference engine without its adapter: {best / eng_rate:.1f}x" if eng_col else ""))
     return 0
 
 

@@ -17,12 +17,12 @@ import jax.numpy as jnp
 
 from ported_envs.tcgjax import cards as C
 from ported_envs.tcgjax import prng
-from ported_envs.tcgjax.ops import add_to_discard, excl_cumsum, fence, first_true, get, join, pick, put, remove_at
+from ported_envs.tcgjax.ops import add_to_discard, add_to_discard_if, excl_cumsum, fence, first_true, get, join, pick, put, remove_at
 from ported_envs.tcgjax.rules import Consts, Rules
 from ported_envs.tcgjax.state import (CHOICE, DECK_SIZE, HAND_MAX, INFERNO_DANCE, MAIN,
                                       OVER, PLAYER_FIELDS, POINTS_TO_WIN, PROMOTE, R_AFTER_ATTACK,
                                       R_END_TURN, R_MAIN, R_NEXT_TURN, SABRINA_SWITCH, SETUP, SLOT_EMPTY, SLOT_FIELDS,
-                                      SLOTS, STRETCH_KICK, TELEPORT, TURN_LIMIT, WATER_SHURIKEN)
+                                      SLOTS, STRETCH_KICK, TELEPORT, TURN_LIMIT, WATER_SHURIKEN, narrow, widen)
 
 I32, U32 = jnp.int32, jnp.uint32
 POKEMON, ITEM, SUPPORTER, TOOL = 1, 2, 3, 4
@@ -56,7 +56,27 @@ def shuffle(a, m, u):
     return jnp.where(idx < m, back, a), jnp.maximum(m - 1, 0)
 
 
+def stored(tree):
+    """``fence`` over a state (or a (state, ...) tuple) kept in its narrow storage types across the fence:
+    what XLA writes and reads back there is 1-2 bytes a field, not 4."""
+    if isinstance(tree, tuple):
+        st, rest = fence((narrow(tree[0]), tree[1:]))
+        return (widen(st),) + tuple(rest)
+    return widen(fence(narrow(tree)))
+
+
 SHUFFLE_CHUNK = 8   # games shuffled together when only some games of a batch shuffle
+
+
+def first_k(cand, k: int, none: int):
+    """The k smallest distinct values of ``cand`` in ascending order, ``none`` once they run out (values
+    below ``none`` are distinct: game indices)."""
+    picks = []
+    for _ in range(k):
+        j = jnp.min(cand)
+        picks.append(j)
+        cand = jnp.where(cand == j, none, cand)
+    return jnp.stack(picks)
 
 
 @jax.custom_batching.custom_vmap
@@ -78,10 +98,10 @@ def _shuffle_if_batched(axis_size, in_batched, a, m, u, on):
 
     def chunk(carry):
         done, todo = carry
-        # the first k games still to shuffle (top_k, not nonzero: that is a running sum over the batch);
-        # a slot with nothing left to take gets axis_size, an index the scatter below drops
-        score, first = jax.lax.top_k(jnp.where(todo, axis_size - jnp.arange(axis_size), 0), k)
-        pick_ = jnp.where(score > 0, first, axis_size)
+        # the first k games still to shuffle, by k min-reductions (top_k sorts the whole batch: 0.6 ms at
+        # 4,096; nonzero is a running sum over it); a slot with nothing left to take gets axis_size, an
+        # index the scatter below drops
+        pick_ = first_k(jnp.where(todo, jnp.arange(axis_size), axis_size), k, axis_size)
         sub, _ = jax.vmap(shuffle)(done.at[pick_].get(mode="clip"), m.at[pick_].get(mode="clip"),
                                    u.at[pick_].get(mode="clip"))
         return done.at[pick_].set(sub, mode="drop"), todo.at[pick_].set(False, mode="drop")
@@ -160,7 +180,7 @@ class Engine:
             ctr = ctr + U32(1)
         z2, m1 = jnp.zeros(2, I32), jnp.full(2, -1, I32)
         slots = lambda v: jnp.full((2, SLOTS), v, I32)  # noqa: E731
-        return {
+        return narrow({
             "rng_key": key, "rng_ctr": ctr, "turn": I32(0), "turn_player": first, "first_player": first,
             "setup_player": first, "phase": I32(SETUP), "result": I32(-1), "points": z2,
             "deck": jnp.stack(decks), "deck_size": jnp.full(2, 15, I32),
@@ -173,29 +193,35 @@ class Engine:
             "blaine": I32(0), "hand_revealed": I32(0), "pend_kind": jnp.zeros(4, I32),
             "pend_player": jnp.zeros(4, I32), "pend_count": jnp.zeros(4, I32), "pend_len": I32(0),
             "resume": I32(R_MAIN),
-        }
+        })
 
     # --- step (§9.2) -------------------------------------------------------------------------------
     def actor(self, s):
         """``setup_player`` in SETUP, ``turn_player`` in MAIN, the FIFO head's player in CHOICE, -1 OVER."""
         ph = s["phase"]
-        return jnp.where(ph == SETUP, s["setup_player"],
-                         jnp.where(ph == CHOICE, s["pend_player"][0], jnp.where(ph == OVER, -1, s["turn_player"])))
+        return jnp.where(ph == SETUP, s["setup_player"].astype(I32),
+                         jnp.where(ph == CHOICE, s["pend_player"][0].astype(I32),
+                                   jnp.where(ph == OVER, -1, s["turn_player"].astype(I32))))
 
     def step(self, s, action):
         """(next state, reward int32[2]). The action must be legal for the actor (views.legal_mask);
         a state that is already OVER is returned unchanged."""
         a = jnp.asarray(action, I32)
-        s2 = fence(self._act(s, a))
+        s = widen(s)
+        s2 = stored(self._act(s, a))
         s2 = self._advance(s2)
         # everything this step put in a discard pile, added at once (a [2, 66] histogram is costly)
-        gone = jnp.concatenate([s2.pop("_gone"), s2.pop("_ko_gone").reshape(2, -1)], axis=1)
-        s2["discard"] = add_to_discard(s2.pop("discard"), gone)
+        # (the played Trainer card is common; what Koga and knock-outs discard is not: only games with some
+        # build that histogram)
+        gone = s2.pop("_gone")
+        rare = jnp.concatenate([gone[:, 1:], s2.pop("_ko_gone").reshape(2, -1)], axis=1)
+        discard = add_to_discard(s2.pop("discard"), gone[:, :1])
+        s2["discard"] = add_to_discard_if(discard, rare, jnp.any(rare != 0))
         # (no action changes an OVER state: every action kind is gated by the phase it belongs to)
         ended = (s["result"] == -1) & (s2["result"] != -1)
         res = s2["result"]
         reward = jnp.where(ended & (res < 2), jnp.where(jnp.arange(2) == res, 1, -1), 0).astype(I32)
-        return s2, reward
+        return narrow(s2), reward
 
     # -- the action ----------------------------------------------------------------------------------
     def _act(self, s, a):
@@ -206,7 +232,9 @@ class Engine:
         parameters are materialised in between: XLA on CPU would otherwise fuse their computation into
         every element of every field written and redo it there."""
         s = dict(s)
-        me = jnp.clip(self.actor(s), 0, 1)
+        # the actor, stored once: XLA would otherwise recompute it (a chain of selects on the phase) for
+        # every element of every field read or written per player
+        me = fence(jnp.clip(self.actor(s), 0, 1))
         M = {f: pick(s[f], me) for f in ACT_FIELDS}
         Y = {f: pick(s[f], 1 - me) for f in ACT_FIELDS}
         u = prng.draws(s["rng_key"], s["rng_ctr"], N_PREDRAW)   # every draw this action may take (§5.5)
@@ -542,12 +570,12 @@ class Engine:
         # AFTER_ATTACK (or right after Water Shuriken): knock-outs
         after_attack = going() & (s["resume"] == R_AFTER_ATTACK)
         s["resume"] = jnp.where(after_attack, R_END_TURN, s["resume"])
-        s = fence(self._knockouts(s, after_attack | (ko_now & going())))
+        s = stored(self._knockouts(s, after_attack | (ko_now & going())))
         # END_TURN: Energy lost, Checkup, knock-outs, turn limit
         end_turn = going() & (s["resume"] == R_END_TURN)
         s["resume"] = jnp.where(end_turn, R_NEXT_TURN, s["resume"])
         v = prng.draws(s["rng_key"], s["rng_ctr"], 5)
-        s, n_chk = fence(self._end_turn(s, end_turn, v))
+        s, n_chk = stored(self._end_turn(s, end_turn, v))
         # NEXT_TURN: start the other player's turn
         next_turn = going() & (s["resume"] == R_NEXT_TURN)
         s["resume"] = jnp.where(next_turn, R_MAIN, s["resume"])

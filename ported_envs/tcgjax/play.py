@@ -16,7 +16,7 @@ import jax.numpy as jnp
 from ported_envs.tcgjax import prng, views
 from ported_envs.tcgjax.engine import Engine
 from ported_envs.tcgjax.ops import fence, get, prefix_sum
-from ported_envs.tcgjax.state import FIELD_NAMES, OVER
+from ported_envs.tcgjax.state import FIELD_NAMES, OVER, narrow
 
 I32 = jnp.int32
 U32 = jnp.uint32
@@ -48,7 +48,7 @@ def policy_keys(seeds, t0: int, steps: int):
 
 def obs_for_actor(E: Engine, s):
     """The observation step returns: the new actor's (player 0 when the game is over)."""
-    return views.observe(E, s, jnp.clip(E.actor(s), 0, 1))
+    return views.observe(E, s, fence(jnp.clip(E.actor(s), 0, 1)))   # the actor stored once (engine._act)
 
 
 def make_play(E: Engine, policy: str | None, record_states: bool = False, record_outputs: bool = True):
@@ -77,6 +77,7 @@ def make_play(E: Engine, policy: str | None, record_states: bool = False, record
         return (nst, nmask, check), rec
 
     def run(states, masks, xs):
+        states = narrow(states)    # the carry in storage types (a batch built from §9.1 dicts is int32)
         check = jnp.zeros(masks.shape[0], I32)
         return jax.lax.scan(body, (states, masks, check), xs)
 
@@ -91,6 +92,7 @@ def make_step_fn(E: Engine):
     obs_b = jax.vmap(partial(obs_for_actor, E))
 
     def one(st, mask, keys, check):
+        st = narrow(st)
         a = jax.vmap(random_legal)(mask, keys)
         live = st["phase"] != OVER
         nst, reward = fence(step_b(st, a))

@@ -7,7 +7,7 @@ from ported_envs.tcgjax import cards as C
 from ported_envs.tcgjax.engine import ITEM, POKEMON, S_PARA, S_SLEEP, SUPPORTER, TOOL, Engine
 from ported_envs.tcgjax.ops import count_cards, fence, pick
 from ported_envs.tcgjax.state import (CHOICE, DECK_SIZE, HAND_MAX, INFERNO_DANCE, MAIN, PROMOTE, SABRINA_SWITCH,
-                                      SETUP, SLOTS, STRETCH_KICK, TELEPORT, WATER_SHURIKEN)
+                                      SETUP, SLOTS, STRETCH_KICK, TELEPORT, WATER_SHURIKEN, widen)
 
 I32 = jnp.int32
 SLOT = jnp.arange(SLOTS)
@@ -16,8 +16,9 @@ SLOT = jnp.arange(SLOTS)
 def legal_mask(E: Engine, s):
     """bool[72] for the current actor (all False when OVER)."""
     K, R = E.K, E.rules
+    s = widen(s)
     phase, turn = s["phase"], s["turn"]
-    me = jnp.clip(E.actor(s), 0, 1)
+    me = fence(jnp.clip(E.actor(s), 0, 1))          # stored once (engine._act says why)
     mine = lambda f: pick(s[f], me)  # noqa: E731
     card, dmg, tool, hand, hs = mine("card"), mine("dmg"), mine("tool"), mine("hand"), mine("hand_size")
     ycard = pick(s["card"], 1 - me)
@@ -108,6 +109,7 @@ def legal_mask(E: Engine, s):
 def observe(E: Engine, s, me):
     """int32[416] from player ``me``'s point of view (§9.5)."""
     K = E.K
+    s = widen(s)
     me = jnp.asarray(me, I32)
     op = 1 - me
     turn, phase = s["turn"], s["phase"]
