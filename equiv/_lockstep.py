@@ -157,8 +157,9 @@ def perturbed(state: dict, precision=None, rng=None) -> dict:
             out[k] = v
             continue
         low = a.astype(precision or a.dtype)
-        toward = np.inf if rng is None else np.where(rng.random(a.shape) < 0.5, -np.inf, np.inf)
-        out[k] = (a + (np.nextafter(low, toward) - low).astype(a.dtype)).astype(a.dtype)
+        # the direction in low's own dtype: a float64 one would promote low and move one float64 ulp
+        toward = np.where(rng.random(a.shape) < 0.5, -np.inf, np.inf) if rng is not None else np.full(a.shape, np.inf)
+        out[k] = (a + (np.nextafter(low, toward.astype(low.dtype)) - low).astype(a.dtype)).astype(a.dtype)
     return out
 
 

@@ -172,3 +172,18 @@ def test_a_witness_judges_a_float32_port_by_a_float32_implementation_and_still_c
     assert "witness (default)" in p.provenance
     broken, _ = run("logisticbroken32", witness=True)
     assert broken.outcome == "failed", broken.summary
+
+
+def test_perturbed_moves_one_ulp_of_the_precision_asked_for():
+    """The second look's moved runs: one ulp of ``precision`` (float32 for a float32 port), in
+    random directions; a float64 direction must not turn it into one float64 ulp."""
+    from equiv._lockstep import perturbed
+    state = {"x": np.array([32.07, -0.094, 0.5]), "t": np.int64(3)}
+    for rng in (None, np.random.default_rng(0)):
+        moved = perturbed(state, "float32", rng)
+        step = np.abs(moved["x"] - state["x"])
+        ulp32 = np.spacing(state["x"].astype(np.float32)).astype(np.float64)
+        assert np.allclose(step, np.abs(ulp32), rtol=0.51), (step, ulp32)
+        assert moved["t"] == state["t"]
+    step64 = np.abs(perturbed(state, None, np.random.default_rng(0))["x"] - state["x"])
+    assert np.all(step64 <= np.abs(np.spacing(state["x"])) * 1.01) and np.all(step64 > 0)
