@@ -17,10 +17,13 @@ compared), with the free-running error growth measured beside the reference's ow
 
 Tolerances are measured, not guessed (suites/halfcheetah/calibrate.py, figures in its
 docstring): for each field, 10x the larger of (MuJoCo C against itself one ulp away) and
-(MJX float64 against C), over one env step (L1) and over a 5-step segment (L2, L3). The
-float64 port sits at or below both. Variants: ``f64`` (the port and MJX in float64) and
-``f32`` (in float32; MuJoCo C is float64 either way), which has tolerances of its own: 10x
-MJX-f32's measured deviation from C (``TOL32``), the float32 port inside them.
+(MJX float64 against C), over one env step (L1) and over a 5-step segment (L2, L3), on 1,000
+states. The float64 port sits at or below both. Variants: ``f64`` (the port and MJX in float64)
+and ``f32`` (in float32; MuJoCo C is float64 either way), which has tolerances of its own: 10x
+MJX-f32's measured deviation from C (``TOL32``), the float32 port inside them; a float32 segment
+beyond them is judged against a second float32 implementation (``WITNESS``). MJX's own rare
+departures from C are the ledger's ``mjx-solver-end``. suites/halfcheetah/three_way.py measures
+C against MJX and the port over the standard tier's 20,000 segments.
 
 Metrics (L3 statistics), per 1,000-step episode, margins = 0.75 standard deviations of
 the C reference's metric (256 episodes per policy; figures in the calibration): return,
@@ -55,32 +58,46 @@ def _field(name, shape, l1, sync, doc, dtype="float64"):
 
 
 # 10x max(C vs C one ulp away, MJX-f64 vs C) over 1,000 states (calibrate.py, figures in its
-# docstring); a 5-step segment is allowed at least what one step is.
+# docstring; the one state from which MJX's solver ends elsewhere is the ledger's mjx-solver-end,
+# not rounding); a 5-step segment is allowed at least what one step is.
 TOL = {  # field: (one env step: L1, a 5-step teacher-forced segment: L2/L3)
-    "qpos": (8.1e-12, 2.7e-11),
-    "qvel": (5.9e-10, 5.9e-10),
-    "qacc_warmstart": (7.8e-8, 8.7e-8),
+    "qpos": (1.0e-11, 8.0e-11),
+    "qvel": (5.9e-10, 1.4e-9),
+    "qacc_warmstart": (7.8e-8, 1.1e-7),
     # ctrl is the action as given: exact, but XLA on CPU flushes subnormal floats to zero
     # (FTZ/DAZ, no switch in jax 0.10), so a subnormal action reads back as 0 on the JAX side
     "ctrl": (1.2e-38, 1.2e-38),
     "time": (1.8e-14, 1.8e-14),
-    "obs": (5.9e-10, 5.9e-10),
-    "reward": (7.2e-12, 3.1e-11),
+    "obs": (5.9e-10, 1.4e-9),
+    "reward": (1.4e-11, 1.3e-10),
 }
 
 # The f32 variant (the port and MJX in float32 against float64 MuJoCo C): 10x MJX-f32's own
-# deviation from C (calibrate.py), over one env step (L1) and over a 5-step segment (L2/L3).
-# The float32 port sits inside (port32 columns): qvel 1.1e-4 and 4.4e-3, qacc_warmstart 0.058
-# and 0.89, against tolerances 2.6e-3 / 1.7e-2 and 0.13 / 1.5.
+# deviation from C over the same 1,000 states (calibrate.py), over one env step (L1) and over a
+# 5-step segment (L2/L3). The float32 port sits well inside (port32 columns): qvel 1.2e-4 and
+# 3.5e-3, qacc_warmstart 0.065 and 0.97, against MJX-f32's 3.4e-3 / 9.8e-3 and 0.45 / 3.4. A
+# segment beyond these gets the second look, with MJX-f32 (or C, when MJX is the reference) as
+# the witness: float32 rounding of a whole stiff solve, not only of its input (see WITNESS).
 TOL32 = {
-    "qpos": (1.6e-4, 5.8e-4),
-    "qvel": (2.6e-3, 1.7e-2),
-    "qacc_warmstart": (0.13, 1.5),
+    "qpos": (6.3e-4, 2.0e-3),
+    "qvel": (3.4e-2, 9.8e-2),
+    "qacc_warmstart": (4.5, 34.0),
     "ctrl": (1.2e-38, 1.2e-38),
     "time": (1.5e-5, 6.1e-5),
-    "obs": (2.6e-3, 1.7e-2),
-    "reward": (1.5e-4, 1.5e-3),
+    "obs": (3.4e-2, 9.8e-2),
+    "reward": (1.8e-3, 8.3e-3),
 }
+
+# The second implementation that judges a float32 segment over tolerance (Suite.witness): over
+# the 20,000 segments of the standard tier MJX-f32 itself exceeds the f32 tolerance in 72 and the
+# float32 port in 49 (three_way.py); C moved one float32 ulp per step does not reproduce float32
+# rounding inside the constraint solve, the other float32 implementation does.
+WITNESS = {"mujoco": ("mjx", {"precision": "float32"}), "mjx": ("mujoco", {})}
+
+
+def _witness(reference: str, variant: str):
+    return WITNESS.get(reference) if variant == "f32" else None
+
 
 STATE = Schema([
     _field("qpos", (9,), *TOL["qpos"], "rootx, rootz, rooty, bthigh, bshin, bfoot, fthigh, fshin, ffoot"),
@@ -154,6 +171,7 @@ SUITE = Suite(
     # float32 in the f32 variant), with the same factor 10 the calibration uses.
     sensitivity=10.0,
     sensitivity_precision={"f32": "float32"},
+    witness=_witness,
     coverage=Coverage(coverage.hit, coverage.keys, coverage.__doc__),
     doc=__doc__,
 )
