@@ -60,6 +60,7 @@ def lockstep(pair, variant: str, policy_name: str) -> ItemResult:
     n = pair.tier.lockstep_episodes
     seeds = pair.episode_seeds(n)
     spec_id = item_id("L3", f"lockstep[{policy_name}]", variant)
+    precision = pair.suite.sensitivity_precision.get(variant)  # the "one ulp away" of this variant
     tally, growth = Tally(), Growth()
     suite = pair.suite
     # The reference's start state: the port's start when resets differ, and the state before the
@@ -90,7 +91,7 @@ def lockstep(pair, variant: str, policy_name: str) -> ItemResult:
         if pair.suite.sync_every:
             actions = [t.actions for t in r_trajs]
             growth.add(pair.suite.state, r_trajs, port.replays(starts, actions, record_states=True),
-                       ref.replays([perturbed(s) for s in start_states], actions, record_states=True))
+                       ref.replays([perturbed(s, precision) for s in start_states], actions, record_states=True))
         if tally.first is not None:
             break
         pair.progress_now_and_then(f"lockstep[{policy_name}] {variant}: {min(lo + LOCKSTEP_CHUNK, n)}/{n} episodes")
@@ -99,7 +100,8 @@ def lockstep(pair, variant: str, policy_name: str) -> ItemResult:
     if pair.suite.sync_every:
         level = 1e-3
         line += (f"; free-running, the median error passes {level:g} at step "
-                 f"{_step_or_never(growth.horizon('ported', level))} (the reference one ulp away: "
+                 f"{_step_or_never(growth.horizon('ported', level))} (the reference one "
+                 f"{precision + ' ' if precision else ''}ulp away: "
                  f"{_step_or_never(growth.horizon('reference', level))})")
     if tally.first is not None:
         div = tally.first
