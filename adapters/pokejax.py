@@ -21,7 +21,8 @@ _ROOT = Path(__file__).resolve().parents[1]
 # the volatiles the engine implements (the rest belong to moves it does not implement yet)
 MODELLED_VOLATILES = ("confusion", "flinch", "mustrecharge", "twoturnmove", "reflect", "lightscreen",
                       "focusenergy", "substitute", "mist", "leechseed", "residualdmg", "minimize", "defensecurl",
-                      "invulnerability", "rage", "disable", "lockedmove")
+                      "invulnerability", "rage", "disable", "lockedmove", "partiallytrapped",
+                      "fakepartiallytrapped", "partialtrappinglock")
 
 
 def check_layout() -> None:

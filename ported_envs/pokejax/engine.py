@@ -35,6 +35,8 @@ V_CONFUSION, V_FLINCH, V_MUSTRECHARGE, V_TWOTURN, V_REFLECT, V_LIGHTSCREEN, V_FO
     V_SUBSTITUTE, V_MIST, V_LEECHSEED, V_DISABLE, V_INVULNERABLE, V_RAGE, V_LOCKED = (VOLATILES.index(v) for v in (
         "confusion", "flinch", "mustrecharge", "twoturnmove", "reflect", "lightscreen", "focusenergy",
         "residualdmg", "substitute", "mist", "leechseed", "disable", "invulnerability", "rage", "lockedmove"))
+V_PT, V_FAKEPT, V_LOCK = (VOLATILES.index(v) for v in ("partiallytrapped", "fakepartiallytrapped", "partialtrappinglock"))
+TRAP_TURNS = (2, 2, 2, 3, 3, 3, 4, 5)  # partialtrappinglock's durationCallback: sample() of these
 # the volatiles Haze removes (gen-1 mod haze.onHit)
 HAZE_VOLATILES = ("disable", "confusion", "mist", "focusenergy", "leechseed", "lightscreen", "reflect",
                   "residualdmg")
@@ -97,20 +99,24 @@ class Ctx:
         the format makes it Math.trunc, so the bits are ignored (``self.wraps`` False)."""
         return jnp.mod(x, 2 ** bits) if self.wraps else x
 
-    def gated(self, name, fn, *args):
+    def gated(self, name, fn, *args, otherwise=None):
         """Run ``fn(*args)`` (which writes only where its own masks hold) behind the gate ``name``:
         a real branch on a predicate that holds when some battle of the batch may use the mechanic
-        this step (``gate_flags``), so a batch that uses none of it skips its cost."""
+        this step (``gate_flags``), so a batch that uses none of it skips its cost. ``otherwise``
+        (same arguments) is what runs instead, when the gated code has a cheaper special case."""
         if self.gates is None:
             fn(*args)
             return
 
-        def yes(carry):
-            self.st, self.cur, self.tape = carry
-            fn(*args)
-            return self.st, self.cur, self.tape
+        def branch(f):
+            def go(carry):
+                self.st, self.cur, self.tape = carry
+                if f is not None:
+                    f(*args)
+                return self.st, self.cur, self.tape
+            return go
 
-        self.st, self.cur, self.tape = jax.lax.cond(self.gates[name], yes, lambda carry: carry,
+        self.st, self.cur, self.tape = jax.lax.cond(self.gates[name], branch(fn), branch(otherwise),
                                                     (self.st, self.cur, self.tape))
 
     def finish_prng(self):
@@ -438,6 +444,8 @@ def before_move(c, mv, m):
     frozen_or_asleep = m & ((st == FRZ) | (st == SLP))
     c.s("poke_last_move", 0, 0, m & (st == FRZ))
     go = go & ~asleep
+    # partiallytrapped (9): the trapped Pokemon cannot move
+    go = go & ~c.vol(0, V_PT)
     # flinch (8)
     go = go & ~c.vol(0, V_FLINCH)
     # mustrecharge (7)
@@ -474,6 +482,7 @@ def before_move(c, mv, m):
     c.set_vol(0, V_TWOTURN, False, self_hit)
     c.s_idx("vol_twoturn_move", (0,), 0, self_hit)
     c.set_vol(0, V_INVULNERABLE, False, self_hit)
+    remove_trap_lock(c, 0, self_hit)
     end_locked_move(c, self_hit)
     go = go & ~self_hit
     # par (2): 63/256 full paralysis; it ends a charge, but a Dig/Fly user stays invulnerable
@@ -482,10 +491,78 @@ def before_move(c, mv, m):
     full = para & c.chance(para, 63, 256)
     c.set_vol(0, V_TWOTURN, False, full)
     c.s_idx("vol_twoturn_move", (0,), 0, full)
+    remove_trap_lock(c, 0, full)
     end_locked_move(c, full)
     go = go & ~full
+    # partialtrappinglock (0): a lock on a Pokemon that is no longer the foe's active ends
+    remove_trap_lock(c, 0, go & c.vol(0, V_LOCK) & (c.st["vol_trap_lock_target"][0] != 0))
     del frozen_or_asleep
     return go
+
+
+def remove_trap_lock(c, s, m):
+    """removeVolatile('partialtrappinglock') on side s."""
+    c.set_vol(s, V_LOCK, False, m)
+    for f, none in (("vol_trap_lock_move", 0), ("vol_trap_lock_total", 0), ("vol_trap_lock_damage", 0),
+                    ("vol_trap_lock_target", -1)):
+        c.s_idx(f, (s,), none, m)
+
+
+def remove_trapped(c, s, m):
+    """removeVolatile('partiallytrapped') on side s."""
+    c.set_vol(s, V_PT, False, m)
+    for f, none in (("vol_trapped_source", -1), ("vol_trapped_move", 0), ("vol_trapped_maybe_locked", False)):
+        c.s_idx(f, (s,), none, m)
+
+
+def add_trapped(c, mv, m):
+    """foe.addVolatile('partiallytrapped', user, move): a new one records its trapper (the user's
+    team position, 0 = active) and move; an existing one restarts (duration 2 again)."""
+    m = m & (c.g("hp", 1) > 0)
+    fresh = m & ~c.vol(1, V_PT)
+    c.set_vol(1, V_PT, True, fresh)
+    c.s_idx("vol_trapped_source", (1,), 0, fresh)
+    c.s_idx("vol_trapped_move", (1,), mv, fresh)
+    c.s_idx("vol_trapped_maybe_locked", (1,), False, fresh)
+    c.s_idx("vol_duration", (1, V_PT), 2, m)
+
+
+def trap_start(c, mv, m):
+    """The self effect of Wrap / Bind / Clamp / Fire Spin (moveHit applies it even when the hit
+    broke a Substitute): partialtrappinglock on the user, its duration drawn (sample of
+    2,2,2,3,3,3,4,5), holding the damage just dealt (battle.lastDamage) and the foe it traps, who
+    gets partiallytrapped. A user already locked keeps its lock (no onRestart)."""
+    tab = c.tab
+    new = m & jnp.asarray(tab.m_trap)[mv].astype(bool) & ~c.vol(0, V_LOCK) & (c.g("hp", 0) > 0)
+    k = c.draw(new, 0, 8)
+    d = jnp.asarray(TRAP_TURNS, I32)[jnp.clip(k, 0, 7)]
+    c.set_vol(0, V_LOCK, True, new)
+    c.s_idx("vol_duration", (0, V_LOCK), d, new)
+    c.s_idx("vol_trap_lock_move", (0,), mv, new)
+    c.s_idx("vol_trap_lock_total", (0,), d, new)
+    c.s_idx("vol_trap_lock_damage", (0,), c.st["last_damage"], new)
+    c.s_idx("vol_trap_lock_target", (0,), 0, new)
+    add_trapped(c, mv, new)
+
+
+def trap_after_move(c, mv, m):
+    """partialtrappinglock's onAfterMove on the user (side 0): a fainted target ends it; on its
+    last turn (duration 1) both sides get fakepartiallytrapped unless it lasted 5 turns; before
+    that the foe's partiallytrapped restarts, maybeLocked from the second turn on."""
+    lock = m & c.vol(0, V_LOCK)
+    ko = lock & (c.g("hp", 1) <= 0)
+    remove_trap_lock(c, 0, ko)
+    go = lock & ~ko
+    dur = c.st["vol_duration"][0, V_LOCK].astype(I32)
+    total = c.st["vol_trap_lock_total"][0].astype(I32)
+    fake = go & (dur == 1) & (total != 5)
+    for s in (0, 1):
+        add = fake & (c.g("hp", s) > 0) & ~c.vol(s, V_FAKEPT)
+        c.set_vol(s, V_FAKEPT, True, add)
+        c.s_idx("vol_duration", (s, V_FAKEPT), 2, add)
+    cont = go & (dur != 1)
+    add_trapped(c, mv, cont)
+    c.s_idx("vol_trapped_maybe_locked", (1,), True, cont & (total - dur > 0) & c.vol(1, V_PT))
 
 
 def end_locked_move(c, m):
@@ -593,7 +670,8 @@ def run_move(c, mv, slot_pp, m):
     twoturn = jnp.asarray(tab.m_twoturn)[mv].astype(bool)
     charging = twoturn & ~c.vol(0, V_TWOTURN)
     is_struggle = mv == ids["struggle"]
-    locked = c.vol(0, V_RAGE) | c.vol(0, V_LOCKED)  # getLockedMove (Rage, Thrash): no PP
+    # getLockedMove (Rage, Thrash) or getSemiLockedMove (partial trapping): no PP
+    locked = c.vol(0, V_RAGE) | c.vol(0, V_LOCKED) | c.vol(0, V_LOCK)
     pay = m & slot_pp & ~is_struggle & ~(charging) & ~locked
     ls = c.g("side_last_selected_move_slot", 0).astype(I32)
     pp = c.st["move_pp"][0, 0, ls].astype(I32) - 1
@@ -630,6 +708,8 @@ def run_move(c, mv, slot_pp, m):
     c.s_idx("vol_twoturn_move", (0,), 0, release)
     c.set_vol(0, V_INVULNERABLE, False, release)
     m = m & ~charging
+    # Wrap / Bind / Clamp / Fire Spin onTryMove: the foe's Hyper Beam recharge is cancelled, hit or miss
+    c.set_vol(1, V_MUSTRECHARGE, False, m & jnp.asarray(tab.m_trap)[mv].astype(bool))
     c.st["last_damage"] = W(m & ~jnp.asarray(tab.m_skip_lastdamage)[mv].astype(bool), 0, c.st["last_damage"])
     self_target = jnp.asarray(tab.m_self_target)[mv].astype(bool)
     foe_hit = try_move_hit_foe(c, mv, m & ~self_target)
@@ -640,6 +720,7 @@ def run_move(c, mv, slot_pp, m):
     ko = used & ~self_target & ~foe_alive
     c.set_vol(0, V_MUSTRECHARGE, False, ko)
     end_locked_move(c, used & c.vol(0, V_LOCKED) & (c.st["vol_locked_time"][0] <= 0))  # lockedmove onAfterMove
+    c.gated("trap", trap_after_move, c, mv, used)
     target_alive = jnp.where(self_target, c.g("hp", 0) > 0, foe_alive)
     after_move_self(c, used & target_alive, mv)
     return foe_hit
@@ -711,6 +792,7 @@ def move_hit_self(c, mv, m):
     sub_on = m & (fx == FX_SUBSTITUTE)
     c.set_vol(0, V_SUBSTITUTE, True, sub_on)
     c.s_idx("vol_substitute_hp", (0,), mx // 4 + 1, sub_on)
+    remove_trapped(c, 0, sub_on)  # gen-1 Substitute onStart ends partiallytrapped
     c.set_vol(0, V_REFLECT, True, m & (fx == FX_REFLECT))
     c.set_vol(0, V_LIGHTSCREEN, True, m & (fx == FX_LIGHTSCREEN))
     # Focus Energy, Mist; Minimize and Defense Curl once their boost went through
@@ -774,6 +856,8 @@ def try_move_hit_foe(c, mv, m):
     acc = jnp.clip(acc, 1, 255)
     c.s_idx("vol_rage_accuracy", (0,), acc, m & ~always & raging)
     c.s_idx("vol_locked_accuracy", (0,), acc, m & ~always & thrashing)
+    # partiallytrapped onAccuracy: the trapper's moves always hit the Pokemon it traps
+    always = always | (c.vol(1, V_PT) & (c.st["vol_trapped_source"][1] == 0))
     hits = always | c.chance(m & ~always, acc, 256)
     missed = m & ~always & ~hits
     c.st["last_damage"] = W(missed, 0, c.st["last_damage"])
@@ -794,7 +878,13 @@ def try_move_hit_foe(c, mv, m):
     m_hit = m & ~blocked
     # damaging move into a Substitute
     into_sub = m_hit & had_sub & ~is_status
-    dmg0, is_num = get_damage(c, mv, m_hit & ~is_status)
+    # getDamage (gen 1), partial trapping: a Normal trapping move does 0 to a Ghost; a locked user
+    # repeats the damage its lock holds against the Pokemon it traps (no crit or roll drawn)
+    trap = jnp.asarray(tab.m_trap)[mv].astype(bool)
+    ghost0 = trap & (mtype == c.tab.normal_type) & has_type(c, 1, c.tab.ghost_type)
+    repeat = trap & c.vol(0, V_LOCK) & (c.st["vol_trap_lock_target"][0] == 0)
+    fixed = (ghost0 | repeat, jnp.where(ghost0, 0, c.st["vol_trap_lock_damage"][0].astype(I32)))
+    dmg0, is_num = get_damage(c, mv, m_hit & ~is_status, fixed)
     counter_fail = m_hit & ~is_status & ~is_num
     m_hit = m_hit & ~counter_fail
     into_sub = into_sub & ~counter_fail
@@ -848,6 +938,10 @@ def try_move_hit_foe(c, mv, m):
 
     c.st, _ = jax.lax.scan(one_hit, c.st, jnp.arange(5, dtype=I32))
     del hp1
+    # self effect of a trapping move (after the hit, before secondaries): the lock and its draw
+    c.gated("trap", trap_start, c, mv, m_hit)
+    # tryMoveHit: a miss (damage false) ends the user's lock
+    c.gated("trap", remove_trap_lock, c, 0, missed | counter_fail)
     # status moves on the foe (through a Substitute unless blocked)
     sm = m_hit & is_status
     # Mist (TryBoost): a status move of the foe cannot lower the misted side's stats
@@ -991,6 +1085,10 @@ def do_switch(c, s, k, m, after_faint):
             continue
         c.st[f] = put(x, (s,), jnp.take(x[s], perm, axis=0), True)
     c.s("active_turns", s, 0, m)
+    # the foe's trapping references are team positions: the two swapped places trade them
+    for f in ("vol_trap_lock_target", "vol_trapped_source"):
+        v = c.st[f][1 - s].astype(I32)
+        c.s_idx(f, (1 - s,), jnp.where(v == 0, k, jnp.where(v == k, 0, v)), m)
     # insertChoice(runSwitch) refreshes the incoming Pokemon's cached speed
     c.s("speed", s, c.st["modified_stats"][s, 0, 4], m)
     return m
@@ -1038,9 +1136,22 @@ def commit(c, s, a, m):
     fight = a == A_FIGHT
     st = c.g("status", s)
     asleep_frozen = (st == SLP) | (st == FRZ)
-    locked = (a == A_RECHARGE) | (fight & ~asleep_frozen)
     struggle = a == A_STRUGGLE
-    c.s_idx("side_last_enemy_selected_move", (s,), slot_id, m & fight & asleep_frozen)
+    # side.chooseMove: a hard lock (recharge, two-turn, Rage, Thrash) or a partial-trapping lock
+    # turns any move choice into the locked move (a maybeLocked user may pick any slot); else a
+    # sleeping, frozen or partially trapped Pokemon's choice is 'fight'
+    vol = c.st["volatiles"][s]
+    movish = is_move | fight | struggle
+    hard = vol[V_MUSTRECHARGE] | vol[V_TWOTURN] | vol[V_RAGE] | vol[V_LOCKED] | vol[V_LOCK]
+    locked = (a == A_RECHARGE) | (hard & movish)
+    as_fight = ~hard & movish & (asleep_frozen | vol[V_PT])
+    is_move = is_move & ~locked & ~as_fight
+    struggle = struggle & ~locked & ~as_fight
+    c.s_idx("side_last_enemy_selected_move", (s,), slot_id, m & as_fight & asleep_frozen)
+    # commitChoices: a partially trapped Pokemon's Fight queues 'cannotmove'
+    cannot = m & as_fight & ~asleep_frozen
+    c.s_idx("side_last_selected_move", (s,), ids["cannotmove"], cannot)
+    c.s_idx("side_last_enemy_selected_move", (s,), ids["cannotmove"], cannot)
     c.s_idx("side_last_selected_move", (s,), ids["struggle"], m & struggle)
     c.s_idx("side_last_enemy_selected_move", (s,), ids["struggle"], m & struggle)
     c.s_idx("side_last_selected_move", (s,), mid, m & is_move)
@@ -1051,7 +1162,7 @@ def commit(c, s, a, m):
     run = c.g("side_last_selected_move", s)
     # runMove pays PP from lastSelectedMoveSlot whenever the move gets past BeforeMove: also for
     # a sleeping/frozen Pokemon's Fight, which moves when a fire move thaws it earlier in the turn
-    return run, m & (is_move | locked | fight)
+    return run, m & (is_move | locked | as_fight)
 
 
 def priority_of(c, mv):
@@ -1120,10 +1231,43 @@ def turn(c, a):
     res = on & ~faint_any & ~c.st["ended"]
     for s in (0, 1):
         c.s("speed", s, c.st["modified_stats"][s, 0, 4], res)
-        c.set_vol(s, V_FLINCH, False, res)
+    residual(c, res)
     update_tie(c, res)
     end_turn(c, res)
     request_switches(c, faint_any & ~c.st["ended"], faint_side)
+
+
+def residual(c, m):
+    """fieldEvent('Residual'), gen 1: its only handlers are the volatiles with a duration (flinch 1,
+    partiallytrapped 2, fakepartiallytrapped 2, partialtrappinglock 2-5). They are sorted by their
+    holder's speed, a tie shuffled (n - 1 draws per group of n), then each counts down and ends at 0."""
+    dur = c.st["vol_duration"].astype(I32)
+    has = m & c.st["volatiles"] & (dur > 0)
+    c.gated("trap", residual_ties, c, has, 3, otherwise=lambda c, has, _n: residual_ties(c, has, 1))
+    left = dur - 1
+    ends = has & (left <= 0)
+    c.st["vol_duration"] = jnp.where(has, left, dur).astype(c.st["vol_duration"].dtype)
+    c.st["volatiles"] = c.st["volatiles"] & ~ends
+    for s in (0, 1):
+        remove_trap_lock(c, s, ends[s, V_LOCK])
+        remove_trapped(c, s, ends[s, V_PT])
+
+
+def residual_ties(c, has, most):
+    """The Residual handlers' speed-sort draws: ``most`` = the most handlers one side can hold
+    (1 when only flinch is possible)."""
+    n = [jnp.sum(has[s]).astype(I32) for s in (0, 1)]
+    spd = [c.g("speed", s).astype(I32) for s in (0, 1)]
+    tie = spd[0] == spd[1]
+    both = n[0] + n[1]
+    for i in range(2 * most - 1):
+        c.draw(tie & (i < both - 1), i, both)
+    p2_first = spd[1] > spd[0]
+    nf, ns = jnp.where(p2_first, n[1], n[0]), jnp.where(p2_first, n[0], n[1])
+    for i in range(most - 1):
+        c.draw(~tie & (i < nf - 1), i, nf)
+    for i in range(most - 1):
+        c.draw(~tie & (i < ns - 1), nf + i, nf + ns)
 
 
 def no_progress_possible(c):
@@ -1150,6 +1294,7 @@ def end_turn(c, m):
     tie = m & (no_progress_possible(c) | (c.st["turn"] > 1000))
     c.st["ended"] = W(tie, True, c.st["ended"])
     c.st["winner"] = W(tie, 2, c.st["winner"])
+    c.gated("trap", trap_end_turn, c, m, otherwise=clear_maybe_locked)
     for s in (0, 1):
         # endTurn clears trapped; the move request sets it again for a locked move
         locked = c.vol(s, V_MUSTRECHARGE) | c.vol(s, V_TWOTURN) | c.vol(s, V_RAGE) | c.vol(s, V_LOCKED)
@@ -1161,6 +1306,49 @@ def end_turn(c, m):
         c.s("active_turns", s, c.g("active_turns", s) + 1, alive)
         c.s_idx("request", (s,), 1, m & ~c.st["ended"])
     c.st["request"] = W(c.st["ended"], 0, c.st["request"])
+
+
+def clear_maybe_locked(c, m):
+    """endTurn's maybeLocked reset when no DisableMove handler can set it again (no partial
+    trapping, no Bide this step): a Pokemon switched in keeps no stale flag from its last stay."""
+    for s in (0, 1):
+        c.s("maybe_locked", s, False, m)
+
+
+def trap_end_turn(c, m):
+    """endTurn, gen 1, for p1's then p2's active: a lock whose target fainted or is no longer
+    trapped ends, a partiallytrapped whose trapper fainted or lost its lock ends, a
+    fakepartiallytrapped whose counterpart lost its own ends. Then the DisableMove event sets
+    maybeLocked (partiallytrapped with maybeLocked and fakepartiallytrapped at priority 1; sleep or
+    freeze clears it; a lock two turns in sets it; handlers tied on priority are shuffled, a draw),
+    and the move request clears it again for a hard-locked Pokemon."""
+    for s in (0, 1):
+        o = 1 - s
+        tgt = c.st["vol_trap_lock_target"][s].astype(I32)
+        tgt_hp = jnp.take(c.st["hp"][o], jnp.clip(tgt, 0, 5))
+        lock_end = m & c.vol(s, V_LOCK) & ((tgt_hp <= 0) | (tgt != 0) | ~c.vol(o, V_PT))
+        remove_trap_lock(c, s, lock_end)
+        src = c.st["vol_trapped_source"][s].astype(I32)
+        src_hp = jnp.take(c.st["hp"][o], jnp.clip(src, 0, 5))
+        pt_end = m & c.vol(s, V_PT) & ((src_hp <= 0) | (src != 0) | ~c.vol(o, V_LOCK))
+        remove_trapped(c, s, pt_end)
+        fake_end = m & c.vol(s, V_FAKEPT) & ((c.g("hp", o) <= 0) | ~c.vol(o, V_FAKEPT))
+        c.set_vol(s, V_FAKEPT, False, fake_end)
+    for s in (0, 1):
+        vol = c.st["volatiles"][s]
+        st = c.g("status", s)
+        slp_frz = (st == SLP) | (st == FRZ)
+        lock_on = vol[V_LOCK] & (c.st["vol_trap_lock_total"][s].astype(I32)
+                                 - c.st["vol_duration"][s, V_LOCK].astype(I32) > 1)
+        maybe = ((vol[V_PT] & c.st["vol_trapped_maybe_locked"][s]) | vol[V_FAKEPT]) & ~slp_frz
+        maybe = maybe | lock_on
+        n1 = vol[V_PT].astype(I32) + vol[V_FAKEPT].astype(I32)
+        c.draw(m & (n1 > 1), 0, 2)
+        n0 = vol[V_LOCK].astype(I32) + vol[V_DISABLE].astype(I32)
+        start = n1 + slp_frz.astype(I32)
+        c.draw(m & (n0 > 1), start, start + 2)
+        hard = vol[V_MUSTRECHARGE] | vol[V_TWOTURN] | vol[V_RAGE] | vol[V_LOCKED]
+        c.s("maybe_locked", s, maybe & ~(hard & ~c.st["ended"]), m)
 
 
 def request_switches(c, m, fainted):
@@ -1225,7 +1413,8 @@ def clause_randombattle(c, s, code, m, by_self):
 CLAUSES = {"gen1customgame": clause_none, "gen1randombattle": clause_randombattle}
 
 
-GATES = {"haze": 1, "leech": 2, "transform": 4, "mimic": 8, "rage": 16, "disable": 32, "thrash": 64}  # gate -> bit of Tables.m_gate
+GATES = {"haze": 1, "leech": 2, "transform": 4, "mimic": 8, "rage": 16, "disable": 32, "thrash": 64,
+         "trap": 128}  # gate -> bit of Tables.m_gate
 
 
 def gate_flags(tab: Tables, st) -> dict:
@@ -1238,6 +1427,8 @@ def gate_flags(tab: Tables, st) -> dict:
     out = {name: jnp.any((bits & bit) != 0) for name, bit in GATES.items()}
     out["leech"] = out["leech"] | jnp.any(st["volatiles"][:, V_LEECHSEED])
     out["rage"] = out["rage"] | jnp.any(st["volatiles"][:, V_RAGE])
+    out["trap"] = out["trap"] | jnp.any(st["volatiles"][:, jnp.asarray([V_PT, V_FAKEPT, V_LOCK])]) | \
+        jnp.any(st["maybe_locked"][:, 0])
     return out
 
 

@@ -38,15 +38,20 @@ def legal_mask(st):
         vol = st["volatiles"][s]
         recharge = vol[engine.V_MUSTRECHARGE]
         locked = vol[engine.V_TWOTURN] | vol[engine.V_RAGE] | vol[engine.V_LOCKED]  # getLockedMove
-        sleepy = (status == engine.SLP) | (status == engine.FRZ)
+        # getSemiLockedMove (partial trapping's lock) and gen 1's Fight (asleep, frozen, partially
+        # trapped): a single Fight entry, unless maybeLocked hides the lock (the full move list)
+        maybe = st["maybe_locked"][s, 0]
+        fight = ~recharge & ~locked & (
+            (vol[engine.V_LOCK] & ~maybe) | (status == engine.SLP) | (status == engine.FRZ)
+            | (vol[engine.V_PT] & ~maybe))
         usable = (st["move_id"][s, 0] > 0) & (st["move_pp"][s, 0] > 0) & ~st["move_disabled"][s, 0]
-        free = ~recharge & ~locked & ~sleepy
+        free = ~recharge & ~locked & ~fight
         moves = free & usable
         struggle = free & ~jnp.any(usable)
         can_switch = ~recharge & ~locked
         mv_mask = jnp.concatenate([
             moves, bench & can_switch,
-            jnp.stack([recharge, struggle, ~recharge & (locked | sleepy), jnp.zeros((), bool)])])
+            jnp.stack([recharge, struggle, ~recharge & (locked | fight), jnp.zeros((), bool)])])
         sw_mask = jnp.concatenate([jnp.zeros(4, bool), bench, jnp.zeros(3, bool), ~jnp.any(bench)[None]])
         wait = jnp.arange(14) == 13
         row = jnp.where(req == 1, mv_mask, jnp.where(req == 2, sw_mask, wait))

@@ -31,15 +31,16 @@ _HANDLED_CALLBACKS = {"counter", "superfang", "recover", "softboiled", "rest", "
                       "lightscreen", "highjumpkick", "jumpkick", "skyattack", "skullbash", "razorwind",
                       "solarbeam", "thunder", "transform", "mimic", "mirrormove", "haze", "psywave",
                       "conversion", "dreameater", "leechseed", "payday", "splash", "dig", "fly", "disable",
-                      "thrash", "petaldance"}
+                      "thrash", "petaldance", "wrap", "bind", "clamp", "firespin"}
 # gen-1 moves whose mechanics the engine does not implement yet (README, "Not covered")
-NOT_IMPLEMENTED = ("bind", "wrap", "clamp", "firespin", "bide", "metronome")
+NOT_IMPLEMENTED = ("bide", "metronome")
 # self-targeting moves that add a volatile with no further rule of its own here (Minimize and
 # Defense Curl add theirs only when their boost succeeds)
 SELF_VOLATILE_MOVES = ("focusenergy", "mist", "minimize", "defensecurl")
-# moves behind a batch-wide gate (engine.GATES: haze 1, leech 2, transform 4, mimic 8, rage 16, disable 32, thrash 64)
+# moves behind a batch-wide gate (engine.GATES: haze 1, leech 2, transform 4, mimic 8, rage 16, disable 32,
+# thrash 64, partial trapping 128)
 GATE_BITS = {"haze": 1, "leechseed": 2, "transform": 4, "mimic": 8, "rage": 16, "disable": 32, "thrash": 64,
-             "petaldance": 64}
+             "petaldance": 64, "wrap": 128, "bind": 128, "clamp": 128, "firespin": 128}
 
 # gen-1 mod: moves that leave battle.lastDamage alone (SKIP_LASTDAMAGE in data/mods/gen1/scripts.ts)
 SKIP_LASTDAMAGE = ("confuseray", "conversion", "counter", "focusenergy", "glare", "haze", "leechseed",
@@ -97,10 +98,12 @@ class Tables:
     m_invulnerable: np.ndarray  # the charge turn makes the user invulnerable (Dig, Fly)
     m_hits_invulnerable: np.ndarray  # hits an invulnerable foe (gen-1 invulnerability: Swift, Transform)
     m_lockedmove: np.ndarray    # self.volatileStatus == lockedmove (Thrash, Petal Dance)
+    m_trap: np.ndarray          # self.volatileStatus == partialtrappinglock (Wrap, Bind, Clamp, Fire Spin)
     type_eff: np.ndarray        # [atk type, def type]: 0 neutral, 1 super, 2 resisted, 3 immune
     poison_type: int
     grass_type: int
     ghost_type: int
+    normal_type: int
     ids: dict                   # move id string -> number
     names: tuple                # move number -> id string
 
@@ -121,7 +124,7 @@ def build(data: dict) -> Tables:
     t = {k: z() for k in ("bp", "acc", "type", "cat", "prio", "pp", "self_target", "crit", "hits", "rn", "rd",
                            "drain", "status", "volatile", "recharge", "sec_kind", "sec_chance", "sec_status",
                            "selfdestruct", "level", "ign", "fx", "crash", "twoturn", "skipld", "counterable",
-                           "supported", "noppb", "fixed", "ohko", "selfvol", "gate", "invul", "hitsinvul", "lockedmove")}
+                           "supported", "noppb", "fixed", "ohko", "selfvol", "gate", "invul", "hitsinvul", "lockedmove", "trap")}
     boosts, sec_boosts = np.zeros((n_mv, 7), np.int32), np.zeros((n_mv, 7), np.int32)
     ids, names = {}, []
     cat_code = {"Physical": 0, "Special": 1, "Status": 2}
@@ -188,6 +191,7 @@ def build(data: dict) -> Tables:
         t["invul"][i] = mid in ("dig", "fly")
         t["hitsinvul"][i] = mid in ("swift", "transform")
         t["lockedmove"][i] = self_.get("volatileStatus") == "lockedmove"
+        t["trap"][i] = self_.get("volatileStatus") == "partialtrappinglock"
         callbacks = set(m.get("handlers") or ())
         t["supported"][i] = mid not in NOT_IMPLEMENTED and (not callbacks or mid in _HANDLED_CALLBACKS)
     eff = np.asarray(data["type_chart"]["damage_taken"], np.int32).T  # -> [atk, def]
@@ -200,5 +204,5 @@ def build(data: dict) -> Tables:
         m_selfdestruct=t["selfdestruct"], m_level_damage=t["level"], m_ignore_imm=t["ign"], m_fx=t["fx"],
         m_crash=t["crash"], m_twoturn=t["twoturn"], m_skip_lastdamage=t["skipld"],
         m_counterable=t["counterable"], m_supported=t["supported"], type_eff=eff,
-        m_fixed_damage=t["fixed"], m_ohko=t["ohko"], m_self_vol=t["selfvol"], m_gate=t["gate"], m_invulnerable=t["invul"], m_hits_invulnerable=t["hitsinvul"], m_lockedmove=t["lockedmove"],
-        poison_type=types.index("Poison"), grass_type=types.index("Grass"), ghost_type=types.index("Ghost"), ids=ids, names=tuple(names))
+        m_fixed_damage=t["fixed"], m_ohko=t["ohko"], m_self_vol=t["selfvol"], m_gate=t["gate"], m_invulnerable=t["invul"], m_hits_invulnerable=t["hitsinvul"], m_lockedmove=t["lockedmove"], m_trap=t["trap"],
+        poison_type=types.index("Poison"), grass_type=types.index("Grass"), ghost_type=types.index("Ghost"), normal_type=types.index("Normal"), ids=ids, names=tuple(names))

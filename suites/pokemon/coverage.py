@@ -13,7 +13,11 @@ limit), ``edge:stat999`` / ``edge:stat1`` (a modified stat at the cap / floor),
 ``edge:pp0`` (a move at 0 PP), ``edge:pp_underflow`` (a 0-PP move used: 63 or -1),
 ``edge:recover_glitch`` (Recover/Softboiled/Rest chosen at maxhp-255 or maxhp-511),
 ``edge:damage1`` (a hit of exactly 1 HP), ``edge:speed_tie``, ``edge:sleep_end``,
-``edge:confusion_end``, ``edge:turn_limit`` (turn 1000 reached).
+``edge:confusion_end``, ``edge:turn_limit`` (turn 1000 reached). Where the variant's moves include
+a partial-trapping move: ``edge:trap_cannotmove`` (a trapped Pokemon's Fight, queued as
+'cannotmove'), ``edge:trap_recharge`` (a trapping move cancelled the foe's Hyper Beam recharge),
+``edge:trap_maybe_locked`` (a request with maybeLocked: the lock's later turns) and
+``edge:trap_end`` (the lock's last turn: fakepartiallytrapped).
 """
 from __future__ import annotations
 
@@ -25,6 +29,8 @@ EDGES = ("boost+6", "boost-6", "stat999", "stat1", "stat256", "pp0", "pp_underfl
          "speed_tie", "sleep_end", "confusion_end")
 GENERIC = ("move:forced", "faint", "switch", "cure", "end:win", "end:tie") + tuple(f"edge:{e}" for e in EDGES)
 HEALERS = ("recover", "softboiled", "rest")
+TRAPPERS = ("wrap", "bind", "clamp", "firespin")
+TRAP_EDGES = ("trap_cannotmove", "trap_recharge", "trap_maybe_locked", "trap_end")
 _ids: dict = {}
 
 
@@ -43,6 +49,7 @@ def hit(before, action, outputs, after, variant=None) -> list[str]:
     ids = _move_ids()
     healers = {ids[h] for h in HEALERS}
     act = _a(action).reshape(-1)
+    keys.extend(_trap_edges(before, act, after, ids))
     for s in (0, 1):
         a = int(act[s])
         if int(_a(before["request"])[s]) == 1:
@@ -95,7 +102,29 @@ def hit(before, action, outputs, after, variant=None) -> list[str]:
     return keys
 
 
+def _trap_edges(before, act, after, ids) -> list[str]:
+    out = []
+    trappers = {ids[t] for t in TRAPPERS}
+    vol = {n: VOLATILES.index(n) for n in ("partiallytrapped", "mustrecharge", "fakepartiallytrapped")}
+    for s in (0, 1):
+        o = 1 - s
+        if int(_a(before["request"])[s]) == 1 and int(act[s]) == 12 and _a(before["volatiles"])[s, vol["partiallytrapped"]]:
+            out.append("edge:trap_cannotmove")
+        a = int(act[o])
+        chose = int(_a(before["move_id"])[o, 0, a]) if a < 4 else int(_a(before["side_last_selected_move"])[o])
+        same = int(_a(before["species"])[s, 0]) == int(_a(after["species"])[s, 0])
+        if same and chose in trappers and _a(before["volatiles"])[s, vol["mustrecharge"]] \
+                and not _a(after["volatiles"])[s, vol["mustrecharge"]]:
+            out.append("edge:trap_recharge")
+        if _a(after["maybe_locked"])[s, 0]:
+            out.append("edge:trap_maybe_locked")
+        if _a(after["volatiles"])[s, vol["fakepartiallytrapped"]] and not _a(before["volatiles"])[s, vol["fakepartiallytrapped"]]:
+            out.append("edge:trap_end")
+    return out
+
+
 def keys(moves) -> list[str]:
     """Every key of a variant whose teams draw from ``moves`` (move ids)."""
     statuses = [f"status:{s}" for s in STATUSES[1:] if s not in ("fnt",)]
-    return sorted(set(GENERIC) | {f"move:{m}" for m in moves} | set(statuses))
+    trap = {f"edge:{e}" for e in TRAP_EDGES} if {_move_ids()[t] for t in TRAPPERS} & set(moves) else set()
+    return sorted(set(GENERIC) | {f"move:{m}" for m in moves} | set(statuses) | trap)

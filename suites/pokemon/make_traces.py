@@ -138,6 +138,13 @@ SPECIAL = [
      "Thrash / Petal Dance: locked for 2-3 more turns, then the user is confused (even if it already was)"),
     ("disable", "wholegame", ["disable"], [], [r"\|-start\|p2a: [^|]*\|Disable\|", r"\|cant\|p2a: [^|]*\|Disable"],
      "Disable: a random slot with PP is disabled for 1-8 of the foe's moves; choosing it is refused, a queued use fails"),
+    ("partial_trapping", "wholegame", ["wrap", "bind", "clamp", "firespin"], [],
+     [r"\|move\|p1a: [^|]*\|(Wrap|Bind|Clamp|Fire Spin)\|p2a", r"\|cant\|p2a: [^|]*\|partiallytrapped"],
+     "Wrap / Bind / Clamp / Fire Spin: the user locked in for 2-5 turns repeating the first hit's damage "
+     "(no PP, always hits), the trapped foe unable to move (its Fight queues 'cannotmove')"),
+    ("partial_trapping_hyper_beam", "wholegame", ["wrap", "bind", "clamp", "firespin"], ["hyperbeam"],
+     [r"\|-mustrecharge\|p2a: ", r"partial trapping moves negate the recharge turn"],
+     "the gen-1 glitch: a partial-trapping move cancels the foe's Hyper Beam recharge, hit or miss"),
     ("stat_boosts", "customgame", ["swordsdance", "agility", "amnesia"], [],
      [r"\|-boost\|p1a: [^|]*\|(atk|spe|spa|spd)\|2"],
      "Swords Dance/Agility/Amnesia: +2 stages, modified stats rebuilt (and the foe's par/brn drop re-applied)"),

@@ -455,28 +455,39 @@ def residual(reference, variant: str):
 
 
 LOCK_FOES = ("swift", "transform", "selfdestruct", "explosion", "disable", "furyattack", "doublekick", "sandattack",
-             "doubleteam", "tackle", "thunderwave", "confuseray")
+             "doubleteam", "tackle", "thunderwave", "confuseray", "hyperbeam", "substitute")
+TRAPPERS = ("wrap", "bind", "clamp", "firespin")
 
 
 def locks(reference, variant: str):
     """Either active Pokemon locked or hindered the ways the whole game allows, with counters at
     any value they can hold: Rage (its carried accuracy 1..255), Thrash / Petal Dance (1-3 turns
     left, carried accuracy), Disable (any slot, 1-8 turns), Dig / Fly charging (invulnerable), or
-    the invulnerability a full paralysis leaves behind; the other side uses a move that meets it
-    (Swift and Transform hit the invulnerable, Self-Destruct and Disable build Rage even on a miss,
-    multi-hit moves build it per hit, accuracy moves feed the carried-accuracy bug, Disable)."""
+    the invulnerability a full paralysis leaves behind, or a partial-trapping lock (Wrap, Bind,
+    Clamp, Fire Spin: 1..total-1 turns left of 2-5, the damage it repeats, the foe partially
+    trapped, maybeLocked from the second turn as the request has it); the other side uses a move
+    that meets it (Swift and Transform hit the invulnerable, Self-Destruct and Disable build Rage
+    even on a miss, multi-hit moves build it per hit, accuracy moves feed the carried-accuracy bug,
+    Disable, Hyper Beam and Substitute against a trapper)."""
     bank = _bank(reference, variant)
     points = _decision_points(bank)
     ids = {m.get("id"): i for i, m in enumerate(load_data()["moves"]) if m.get("id")}
-    kinds = ("rage", "thrash", "petaldance", "disable", "dig", "fly", "invulnerable", None)
+    kinds = ("rage", "thrash", "petaldance", "disable", "dig", "fly", "invulnerable", "trap", None)
 
     @st.composite
     def case(draw):
         spread = _Spread(draw)
         b, t, s = _bank_state(spread, bank, points)
         notes, prefer = [], [None, None]
+        trapping = False
+        _untrap(s)  # a played state's partial trapping would clash with the locks injected here
         for side in range(2):
             kind = draw(st.sampled_from(kinds))
+            hard = [VOLATILE_INDEX[v] for v in ("rage", "lockedmove", "twoturnmove", "mustrecharge", "bide")]
+            if kind == "trap" and (s["volatiles"][side, hard].any() or side == 1 and s["volatiles"][0].any()):
+                kind = None  # a locked or charging Pokemon is not the one trapping; nor is a locked one's foe
+            if trapping:
+                kind = None  # the trapped foe: it may only fight (Fight, cannotmove) or switch
             if kind in ("rage", "thrash", "petaldance", "dig", "fly"):
                 move = ids[kind]
                 slot = _put_move(s, side, draw(st.integers(0, 3)), move, max_pp(move))
@@ -495,6 +506,10 @@ def locks(reference, variant: str):
                 for name in ("twoturnmove", "invulnerability"):
                     s["volatiles"][side, VOLATILE_INDEX[name]] = True
                 s["vol_twoturn_move"][side] = ids[kind]
+            elif kind == "trap":
+                _trap(draw, s, side, ids, prefer, notes)
+                trapping = True
+                continue
             elif kind == "invulnerable":  # left behind by a full paralysis during Dig / Fly
                 s["volatiles"][side, VOLATILE_INDEX["invulnerability"]] = True
             elif kind == "disable":
@@ -515,6 +530,53 @@ def locks(reference, variant: str):
         return Case(s, action, note=f"bank battle {b} step {t}; " + ", ".join(notes))
 
     return case()
+
+
+def _untrap(s: dict) -> None:
+    """Both actives freed of partial trapping (lock, trapped, fake trap, maybeLocked), as if the
+    lock had ended a turn ago."""
+    for name in ("partiallytrapped", "fakepartiallytrapped", "partialtrappinglock"):
+        s["volatiles"][:, VOLATILE_INDEX[name]] = False
+        s["vol_duration"][:, VOLATILE_INDEX[name]] = 0
+    for f, none in (("vol_trapped_source", -1), ("vol_trapped_move", 0), ("vol_trapped_maybe_locked", False),
+                    ("vol_trap_lock_move", 0), ("vol_trap_lock_total", 0), ("vol_trap_lock_damage", 0),
+                    ("vol_trap_lock_target", -1)):
+        s[f][:] = none
+    s["maybe_locked"][:, 0] = False
+    cm = [i for i, m in enumerate(load_data()["moves"]) if m.get("id") == "cannotmove"][0]
+    for side in (0, 1):
+        if s["side_last_selected_move"][side] == cm:  # a trapped turn's queued 'cannotmove'
+            s["side_last_selected_move"][side] = s["side_last_enemy_selected_move"][side] = \
+                s["move_id"][side, 0, s["side_last_selected_move_slot"][side]]
+
+
+def _trap(draw, s: dict, side: int, ids: dict, prefer: list, notes: list) -> None:
+    """``side``'s active holds a partial-trapping lock on the foe's active, as a move request
+    after endTurn shows it: the lock with 1..total-1 turns left, the foe's partiallytrapped
+    (duration 1, restarted each turn), both maybeLocked from the lock's second turn on."""
+    name = draw(st.sampled_from(TRAPPERS))
+    move = ids[name]
+    slot = _put_move(s, side, draw(st.integers(0, 3)), move, draw(st.sampled_from((0, 1, max_pp(move)))))
+    s["side_last_selected_move"][side] = s["side_last_enemy_selected_move"][side] = move
+    s["side_last_selected_move_slot"][side] = slot
+    total = draw(st.sampled_from((2, 3, 4, 5)))
+    left = draw(st.integers(1, total - 1))
+    v = VOLATILE_INDEX
+    foe = 1 - side
+    s["volatiles"][side, v["partialtrappinglock"]] = True
+    s["vol_duration"][side, v["partialtrappinglock"]] = left
+    s["vol_trap_lock_move"][side], s["vol_trap_lock_total"][side] = move, total
+    s["vol_trap_lock_damage"][side] = draw(st.integers(0, 60))
+    s["vol_trap_lock_target"][side] = 0
+    s["volatiles"][foe, v["partiallytrapped"]] = True
+    s["vol_duration"][foe, v["partiallytrapped"]] = 1
+    s["vol_trapped_source"][foe], s["vol_trapped_move"][foe] = 0, move
+    second = total - left > 1
+    s["vol_trapped_maybe_locked"][foe] = second
+    s["maybe_locked"][side, 0] = second
+    s["maybe_locked"][foe, 0] = second and s["status"][foe, 0] not in (STATUS_CODES["slp"], STATUS_CODES["frz"])
+    prefer[side] = 12 if not second else slot
+    notes.append(f"p{side + 1} traps with {name} ({left} of {total} turns left)")
 
 
 HEALERS = ("recover", "softboiled", "rest")

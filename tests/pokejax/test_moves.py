@@ -23,6 +23,11 @@ GROUPS = {
     # Thrash / Petal Dance lock and end in confusion; Disable picks a slot with PP, refuses it
     # by slot and makes a queued use fail (also a locked move's)
     "disable_thrash": ("disable", "thrash", "petaldance", "thunderwave", "confuseray"),
+    # partial trapping: the lock (2-5 turns, repeated damage, no PP, always hits), the trapped
+    # foe's cannotmove, maybeLocked, the end (fakepartiallytrapped), Hyper Beam's recharge
+    # cancelled, a Substitute ending the trap, a full paralysis / confusion ending the lock
+    "partial_trapping": ("wrap", "bind", "clamp", "firespin", "hyperbeam", "substitute", "thunderwave",
+                         "confuseray"),
 }
 BATTLES = 4
 
@@ -49,11 +54,14 @@ def test_move_group_is_lockstep_exact(pair, group):
     names = GROUPS[group]
     focus = {ids[n] for n in names}
     used: dict = {}
+    gaps: list = []
     for k in range(BATTLES):
         seed = 1000 * (sorted(GROUPS).index(group) + 1) + k
-        fail, _steps, u = lockstep.play(ref, port, seed, wholegame.teams(seed, names), focus)
+        fail, _steps, u = lockstep.play(ref, port, seed, wholegame.teams(seed, names), focus, gaps=gaps)
         assert fail is None, fail
         for m, n in u.items():
             used[m] = used.get(m, 0) + n
     unused = [n for n in names if not used.get(ids[n])]
     assert len(unused) < len(names) / 2, f"{group}: most of its moves were never chosen: {unused}"
+    if gaps:
+        print(f"{group}: passed over the documented gap: {gaps}")
