@@ -191,16 +191,24 @@ def main(args=None, reference_cls=None, ported_cls=None) -> int:
                   f"(CPU {r['second_cpu']:.2f} s), compile {r['compile_s']:.1f} s", flush=True)
     print()
     eng_col = eng_rate is not None
+    ref_per_cpu = rows[0][3]
     print("| implementation | games at once | steps/s | x reference (1 process) |"
-          + (" x reference engine |" if eng_col else "") + " steps per CPU-second | compile s |")
-    print("|---|---|---|---|" + ("---|" if eng_col else "") + "---|---|")
+          + (" x reference engine |" if eng_col else "")
+          + " steps per CPU-second | x reference per CPU-second | compile s |")
+    print("|---|---|---|---|" + ("---|" if eng_col else "") + "---|---|---|")
     for name, b, rate, per_cpu, comp in rows:
         print(f"| {name} | {b:,} | {rate:,.0f} | {rate / ref_rate:.1f} |"
               + (f" {rate / eng_rate:.1f} |" if eng_col else "")
-              + f" {per_cpu:,.0f} | {'' if comp is None else f'{comp:.1f}'} |")
+              + f" {per_cpu:,.0f} | {per_cpu / ref_per_cpu:.1f} | {'' if comp is None else f'{comp:.1f}'} |")
     best = max(r[2] for r in rows if r[4] is not None)
+    best_cpu = max(r[3] for r in rows if r[4] is not None)
     print(f"\nbest tcgjax / reference 1 process: {best / ref_rate:.1f}x (goal on this CPU: 50x)"
-          + (f"; / the reference engine without its adapter: {best / eng_rate:.1f}x" if eng_col else ""))
+          + (f"; / the reference engine without its adapter: {best / eng_rate:.1f}x" if eng_col else "")
+          + f"; per CPU-second: {best_cpu / ref_per_cpu:.1f}x")
+    share = ref_rate / ref_per_cpu      # CPU seconds per wall second the reference got
+    if share < 0.8:
+        print(f"warning: the reference ran on {share:.0%} of a core during its timed runs (a busy machine), so "
+              f"the wall-clock ratios overstate tcgjax; compare steps per CPU-second")
     return 0
 
 

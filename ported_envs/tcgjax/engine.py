@@ -22,7 +22,7 @@ from ported_envs.tcgjax.rules import Consts, Rules
 from ported_envs.tcgjax.state import (CHOICE, DECK_SIZE, HAND_MAX, INFERNO_DANCE, MAIN,
                                       OVER, PLAYER_FIELDS, POINTS_TO_WIN, PROMOTE, R_AFTER_ATTACK,
                                       R_END_TURN, R_MAIN, R_NEXT_TURN, SABRINA_SWITCH, SETUP, SLOT_EMPTY, SLOT_FIELDS,
-                                      SLOTS, STRETCH_KICK, TELEPORT, TURN_LIMIT, WATER_SHURIKEN, narrow, widen)
+                                      SLOTS, STRETCH_KICK, TELEPORT, TURN_LIMIT, WATER_SHURIKEN)
 
 I32, U32 = jnp.int32, jnp.uint32
 POKEMON, ITEM, SUPPORTER, TOOL = 1, 2, 3, 4
@@ -54,15 +54,6 @@ def shuffle(a, m, u):
     top = jax.lax.fori_loop(0, n - 1, body, top)
     back = jnp.sum(jnp.where(idx[:, None] + lift == idx[None, :], top[None, :], 0), axis=1)
     return jnp.where(idx < m, back, a), jnp.maximum(m - 1, 0)
-
-
-def stored(tree):
-    """``fence`` over a state (or a (state, ...) tuple) kept in its narrow storage types across the fence:
-    what XLA writes and reads back there is 1-2 bytes a field, not 4."""
-    if isinstance(tree, tuple):
-        st, rest = fence((narrow(tree[0]), tree[1:]))
-        return (widen(st),) + tuple(rest)
-    return widen(fence(narrow(tree)))
 
 
 SHUFFLE_CHUNK = 8   # games shuffled together when only some games of a batch shuffle
@@ -180,7 +171,7 @@ class Engine:
             ctr = ctr + U32(1)
         z2, m1 = jnp.zeros(2, I32), jnp.full(2, -1, I32)
         slots = lambda v: jnp.full((2, SLOTS), v, I32)  # noqa: E731
-        return narrow({
+        return {
             "rng_key": key, "rng_ctr": ctr, "turn": I32(0), "turn_player": first, "first_player": first,
             "setup_player": first, "phase": I32(SETUP), "result": I32(-1), "points": z2,
             "deck": jnp.stack(decks), "deck_size": jnp.full(2, 15, I32),
@@ -193,22 +184,20 @@ class Engine:
             "blaine": I32(0), "hand_revealed": I32(0), "pend_kind": jnp.zeros(4, I32),
             "pend_player": jnp.zeros(4, I32), "pend_count": jnp.zeros(4, I32), "pend_len": I32(0),
             "resume": I32(R_MAIN),
-        })
+        }
 
     # --- step (§9.2) -------------------------------------------------------------------------------
     def actor(self, s):
         """``setup_player`` in SETUP, ``turn_player`` in MAIN, the FIFO head's player in CHOICE, -1 OVER."""
         ph = s["phase"]
-        return jnp.where(ph == SETUP, s["setup_player"].astype(I32),
-                         jnp.where(ph == CHOICE, s["pend_player"][0].astype(I32),
-                                   jnp.where(ph == OVER, -1, s["turn_player"].astype(I32))))
+        return jnp.where(ph == SETUP, s["setup_player"],
+                         jnp.where(ph == CHOICE, s["pend_player"][0], jnp.where(ph == OVER, -1, s["turn_player"])))
 
     def step(self, s, action):
         """(next state, reward int32[2]). The action must be legal for the actor (views.legal_mask);
         a state that is already OVER is returned unchanged."""
         a = jnp.asarray(action, I32)
-        s = widen(s)
-        s2 = stored(self._act(s, a))
+        s2 = fence(self._act(s, a))
         s2 = self._advance(s2)
         # everything this step put in a discard pile, added at once (a [2, 66] histogram is costly)
         # (the played Trainer card is common; what Koga and knock-outs discard is not: only games with some
@@ -221,7 +210,7 @@ class Engine:
         ended = (s["result"] == -1) & (s2["result"] != -1)
         res = s2["result"]
         reward = jnp.where(ended & (res < 2), jnp.where(jnp.arange(2) == res, 1, -1), 0).astype(I32)
-        return narrow(s2), reward
+        return s2, reward
 
     # -- the action ----------------------------------------------------------------------------------
     def _act(self, s, a):
@@ -570,12 +559,12 @@ class Engine:
         # AFTER_ATTACK (or right after Water Shuriken): knock-outs
         after_attack = going() & (s["resume"] == R_AFTER_ATTACK)
         s["resume"] = jnp.where(after_attack, R_END_TURN, s["resume"])
-        s = stored(self._knockouts(s, after_attack | (ko_now & going())))
+        s = fence(self._knockouts(s, after_attack | (ko_now & going())))
         # END_TURN: Energy lost, Checkup, knock-outs, turn limit
         end_turn = going() & (s["resume"] == R_END_TURN)
         s["resume"] = jnp.where(end_turn, R_NEXT_TURN, s["resume"])
         v = prng.draws(s["rng_key"], s["rng_ctr"], 5)
-        s, n_chk = stored(self._end_turn(s, end_turn, v))
+        s, n_chk = fence(self._end_turn(s, end_turn, v))
         # NEXT_TURN: start the other player's turn
         next_turn = going() & (s["resume"] == R_NEXT_TURN)
         s["resume"] = jnp.where(next_turn, R_MAIN, s["resume"])

@@ -16,7 +16,7 @@ import jax.numpy as jnp
 from ported_envs.tcgjax import prng, views
 from ported_envs.tcgjax.engine import Engine
 from ported_envs.tcgjax.ops import fence, get, prefix_sum
-from ported_envs.tcgjax.state import FIELD_NAMES, OVER, narrow
+from ported_envs.tcgjax.state import FIELD_NAMES, OVER
 
 I32 = jnp.int32
 U32 = jnp.uint32
@@ -77,7 +77,6 @@ def make_play(E: Engine, policy: str | None, record_states: bool = False, record
         return (nst, nmask, check), rec
 
     def run(states, masks, xs):
-        states = narrow(states)    # the carry in storage types (a batch built from §9.1 dicts is int32)
         check = jnp.zeros(masks.shape[0], I32)
         return jax.lax.scan(body, (states, masks, check), xs)
 
@@ -92,7 +91,6 @@ def make_step_fn(E: Engine):
     obs_b = jax.vmap(partial(obs_for_actor, E))
 
     def one(st, mask, keys, check):
-        st = narrow(st)
         a = jax.vmap(random_legal)(mask, keys)
         live = st["phase"] != OVER
         nst, reward = fence(step_b(st, a))

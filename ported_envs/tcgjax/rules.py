@@ -64,6 +64,9 @@ class Consts:
         self.giovanni_amount = _unique(t.tr_amount[te == C.TE["giovanni"]], "Giovanni amount")
         self.blaine_amount = _unique(t.tr_amount[te == C.TE["blaine"]], "Blaine amount")
         self.blaine_card = _unique(np.flatnonzero(te == C.TE["blaine"]), "Blaine card")
+        # the cards whose `names` the legal mask checks (one row each instead of a lookup per hand card)
+        self.koga_card = _unique(np.flatnonzero(te == C.TE["koga"]), "Koga card")
+        self.brock_card = _unique(np.flatnonzero(te == C.TE["brock"]), "Brock card")
         self.blue_amount = _unique(t.tr_amount[te == C.TE["blue"]], "Blue amount")
         self.misty_type = C.TYPES["W"]   # §6.3 misty: new W Energy
         self.brock_type = C.TYPES["F"]   # §6.3 brock: new F Energy

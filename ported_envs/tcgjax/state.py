@@ -58,25 +58,6 @@ SLOT_EMPTY = {"card": 0, "under": 0, "dmg": 0, "energy": 0, "tool": 0, "status":
               "ability_turn": -1, "growl_until": -1}
 
 
-# How the engine stores each field between steps (in a batch, in a scan's carry): the narrowest integer
-# type holding every value the rules allow (damage and Energy counts in int16, the rest in int8; the
-# generator stays uint32). Every step, mask and observation widens to int32 first and computes there;
-# only storage is narrow, which cuts the memory traffic of a batched step (the state is read and
-# rewritten several times per step). ``to_numpy`` gives the §9.1 dtypes back.
-WIDE16 = ("dmg", "energy")
-STORE = {name: (dt if dt == np.uint32 else np.int16 if name in WIDE16 else np.int8) for name, dt, _ in FIELDS}
-
-
-def narrow(state: dict) -> dict:
-    """The state in its storage types (fields not of §9.1 pass through)."""
-    return {k: (v.astype(STORE[k]) if k in STORE else v) for k, v in state.items()}
-
-
-def widen(state: dict) -> dict:
-    """The state with every §9.1 field in its §9.1 type (int32 / uint32), for computing."""
-    return {k: (v.astype(I32) if k in STORE and STORE[k] != np.uint32 else v) for k, v in state.items()}
-
-
 def to_numpy(state) -> dict:
     """A (possibly jnp) state as the numpy dict of §9.1."""
     return {name: np.asarray(state[name]).astype(dt).reshape(shape) for name, dt, shape in FIELDS}
@@ -93,11 +74,7 @@ def from_numpy(state: dict, where: str = "state") -> dict:
         v = np.asarray(state[name])
         if v.shape != shape:
             raise ValueError(f"{where}: field {name!r} must have shape {shape}, got {v.shape}")
-        store = STORE[name]
-        if store != np.uint32 and v.size and (v.min() < np.iinfo(store).min or v.max() > np.iinfo(store).max):
-            raise ValueError(f"{where}: field {name!r} holds {v.min()}..{v.max()}, outside what any game reaches "
-                             f"and tcgjax stores it in ({np.dtype(store).name})")
-        out[name] = jnp.asarray(v.astype(store))
+        out[name] = jnp.asarray(v.astype(dt))
     return out
 
 

@@ -7,7 +7,7 @@ from ported_envs.tcgjax import cards as C
 from ported_envs.tcgjax.engine import ITEM, POKEMON, S_PARA, S_SLEEP, SUPPORTER, TOOL, Engine
 from ported_envs.tcgjax.ops import count_cards, fence, pick
 from ported_envs.tcgjax.state import (CHOICE, DECK_SIZE, HAND_MAX, INFERNO_DANCE, MAIN, PROMOTE, SABRINA_SWITCH,
-                                      SETUP, SLOTS, STRETCH_KICK, TELEPORT, WATER_SHURIKEN, widen)
+                                      SETUP, SLOTS, STRETCH_KICK, TELEPORT, WATER_SHURIKEN)
 
 I32 = jnp.int32
 SLOT = jnp.arange(SLOTS)
@@ -16,7 +16,6 @@ SLOT = jnp.arange(SLOTS)
 def legal_mask(E: Engine, s):
     """bool[72] for the current actor (all False when OVER)."""
     K, R = E.K, E.rules
-    s = widen(s)
     phase, turn = s["phase"], s["turn"]
     me = fence(jnp.clip(E.actor(s), 0, 1))          # stored once (engine._act says why)
     mine = lambda f: pick(s[f], me)  # noqa: E731
@@ -39,39 +38,41 @@ def legal_mask(E: Engine, s):
     active_status = mine("status")[0]
     stuck = (active_status[S_SLEEP] == 1) | (active_status[S_PARA] == 1)
     attach = (mine("zone_cur") != 0) & occ
-    # PLAY_HAND(i, t): [10 hand slots, 5 targets]. What each hand card allows and what each target
-    # offers are worked out apart (and stored: fence), then crossed with plain compares.
+    # PLAY_HAND(i, t): [10 hand slots, 5 targets]. The hand's card columns are stored once (fence: each
+    # part below would otherwise redo the player's row pick and the table lookups), then each hand card's
+    # targets are worked out as a 5-bit set (bit t = target t) from per-slot bit sets, and only at the end
+    # spread to [10, 5]: crossing ten-odd [10, 5] operands element by element was a fifth of the mask.
+    hand, in_hand, hkind, hstage, htr, hfrom, htype = fence((hand, in_hand, hkind, hstage, htr,
+                                                             K.c(hrows, "evolves_from"), K.c(hrows, "tr_type")))
+    basic = in_hand & (hkind == POKEMON) & (hstage == 0)
     tr = lambda name: in_hand & (htr == C.TE[name])  # noqa: E731
     supporter_ok = s["supporter_played"] < R.supporters_per_turn
     playable = in_hand & ((hkind != SUPPORTER) | supporter_ok)
     targeted = jnp.zeros_like(in_hand)
     for name in C.TARGETED:
         targeted = targeted | tr(name)
-    koga = tr("koga") & K.names_ok[hand, card[0]] & (n_bench >= 1)
+    koga = tr("koga") & K.names_ok[K.koga_card, card[0]] & (n_bench >= 1)
     sabrina = tr("sabrina") & (y_bench >= 1)
     untargeted = in_hand & (hkind >= ITEM) & (hkind != TOOL) & ~targeted & ~tr("koga") & ~tr("sabrina")
     untargeted = untargeted | koga | sabrina
-    per_card = fence({
-        "t4": playable & ((basic & (n_bench < 3)) | untargeted),
-        "evolve": playable & (hkind == POKEMON) & (hstage > 0) & (turn >= 3), "from": K.c(hrows, "evolves_from"),
-        "heal": playable & tr("heal_target"), "heal_type": K.c(hrows, "tr_type"), "misty": playable & tr("misty"),
-        "brock": playable & tr("brock"), "tool": playable & (tr("tool_hp") | tr("tool_counter")),
-        "names": K.names_ok[hand[:, None], jnp.concatenate([card, jnp.zeros(1, I32)])[None, :]],
+    bit = 1 << jnp.arange(SLOTS)
+    bits = lambda m: jnp.sum(jnp.where(m, bit, 0), axis=-1)  # noqa: E731  (bool[..., 4] -> a set of slots)
+    name, ptype = K.c(rows, "name"), K.c(rows, "ptype")
+    slot_sets = fence({
+        "fresh": bits(occ & (mine("entered") < turn)), "damaged": bits(occ & (dmg > 0)),
+        "no_tool": bits(occ & (tool == 0)), "brock": bits(occ & K.names_ok[K.brock_card, card]),
+        "misty": bits(ptype == K.misty_type), "name": name, "ptype": ptype,
     })
-    pad = lambda v, x: jnp.concatenate([v, jnp.full(1, x, v.dtype)])  # noqa: E731  (t = 4: no slot)
-    per_slot = fence({
-        "occ": pad(occ, False), "name": pad(K.c(rows, "name"), 0), "ptype": pad(K.c(rows, "ptype"), 0),
-        "fresh": pad(occ & (mine("entered") < turn), False), "damaged": pad(occ & (dmg > 0), False),
-        "no_tool": pad(occ & (tool == 0), False),
-    })
-    c_, t_ = per_card, {k: v[None, :] for k, v in per_slot.items()}
-    col = lambda k: c_[k][:, None]  # noqa: E731
-    play = ((col("t4") & (jnp.arange(5) == 4)[None, :])
-            | (col("evolve") & t_["fresh"] & (t_["name"] == col("from")))
-            | (col("heal") & t_["damaged"] & ((col("heal_type") == 0) | (t_["ptype"] == col("heal_type"))))
-            | (col("misty") & (t_["ptype"] == K.misty_type))
-            | (col("brock") & c_["names"] & t_["occ"])
-            | (col("tool") & t_["no_tool"]))
+    evolve_to = bits(slot_sets["name"][None, :] == hfrom[:, None])                          # [10]
+    heal_to = bits((htype[:, None] == 0) | (slot_sets["ptype"][None, :] == htype[:, None]))  # [10]
+    on = lambda m, v: jnp.where(m, v, 0)  # noqa: E731
+    targets = (on(playable & ((basic & (n_bench < 3)) | untargeted), 1 << 4)
+               | on(playable & (hkind == POKEMON) & (hstage > 0) & (turn >= 3), slot_sets["fresh"] & evolve_to)
+               | on(playable & tr("heal_target"), slot_sets["damaged"] & heal_to)
+               | on(playable & tr("misty"), slot_sets["misty"])
+               | on(playable & tr("brock"), slot_sets["brock"])
+               | on(playable & (tr("tool_hp") | tr("tool_counter")), slot_sets["no_tool"]))
+    play = ((fence(targets)[:, None] >> jnp.arange(5)[None, :]) & 1) == 1
     ab = K.c(rows, "ability")
     activated = jnp.zeros_like(occ)
     for name in C.ACTIVATED:
@@ -109,7 +110,6 @@ def legal_mask(E: Engine, s):
 def observe(E: Engine, s, me):
     """int32[416] from player ``me``'s point of view (§9.5)."""
     K = E.K
-    s = widen(s)
     me = jnp.asarray(me, I32)
     op = 1 - me
     turn, phase = s["turn"], s["phase"]
@@ -141,6 +141,7 @@ def observe(E: Engine, s, me):
 
     board = jnp.concatenate([slots(me), jnp.where(setup, 0, slots(op))])
     discards = jnp.concatenate([m("discard")[1:], y("discard")[1:]])
-    deck = jnp.where(jnp.arange(DECK_SIZE) < m("deck_size"), m("deck"), 0)
+    # (the deck row stored first: the histogram would otherwise redo its pick for each of the 66 bins)
+    deck = fence(jnp.where(jnp.arange(DECK_SIZE) < m("deck_size"), m("deck"), 0))
     own_deck = count_cards(deck)[1:]
     return jnp.concatenate([glob, hands, board, discards, own_deck]).astype(I32)
