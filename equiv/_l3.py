@@ -17,6 +17,9 @@ from equiv._items import ItemResult, ItemSpec, item_id
 from equiv._lockstep import Growth, Tally, compare_episodes, perturbed
 
 LOCKSTEP_CHUNK = 8  # episodes held in memory at once
+# Statistics episodes asked of an adapter per call: each call stays short enough for the hang
+# watchdog (tier.call_timeout) whatever the tier's episode count, and recorded states stay small.
+STATS_CHUNK = 64
 
 
 def _variants(pair) -> list[str]:
@@ -165,8 +168,17 @@ def collect_samples(pair) -> dict:
             per_side = []
             for side in (ref, port):
                 seeds = pair.episode_seeds(n, side.label)
-                trajs = _whole(side.rollouts(seeds, policy, pair.tier.max_steps, record_states=needs_states), side)
-                per_side.append({m.name: np.asarray([float(m.extract(t)) for t in trajs]) for m in metrics})
+                values = {m.name: [] for m in metrics}
+                for lo in range(0, n, STATS_CHUNK):
+                    chunk = seeds[lo:lo + STATS_CHUNK]
+                    trajs = _whole(side.rollouts(chunk, policy, pair.tier.max_steps, record_states=needs_states),
+                                   side)
+                    for m in metrics:
+                        values[m.name].extend(float(m.extract(t)) for t in trajs)
+                    if lo + STATS_CHUNK < n:
+                        pair.progress_now_and_then(f"statistics {variant}/{policy_name}: {side.label} "
+                                                   f"{lo + len(chunk)}/{n} episodes")
+                per_side.append({k: np.asarray(v) for k, v in values.items()})
                 pair.progress(f"statistics {variant}/{policy_name}: {side.label} {n} episodes done")
             for m in metrics:
                 samples[(variant, policy_name, m.name)] = (per_side[0][m.name], per_side[1][m.name],
