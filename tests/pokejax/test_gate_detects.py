@@ -1,6 +1,8 @@
 """A pokejax with one rule changed fails the gate against Showdown, and each layer catches one:
 L1 (injected states, one transition), L2 (a scripted trace), L3 lockstep and L3 statistics.
 Mutants: tests/pokejax/mutants.py. Each case runs the named items through equiv's own runner."""
+import pytest
+
 from tests.pokejax import mutants
 from tests.pokemon.test_gate import run_items
 
@@ -11,6 +13,7 @@ def failed(mutant, layers, variant, only, **tier):
     return {k: r for k, r in results.items() if r.outcome == "failed"}
 
 
+@pytest.mark.slow  # L1 catching a mutant at quick is shown by the edges test below (one compile less in CI)
 def test_L1_catches_a_wrong_crit_chance():
     bad = failed("crit_double_speed", ("L1",), "customgame", ["L1::crit_and_accuracy"], l1_examples=100)
     assert "L1::crit_and_accuracy::customgame" in bad, bad
