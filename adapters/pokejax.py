@@ -22,7 +22,7 @@ _ROOT = Path(__file__).resolve().parents[1]
 MODELLED_VOLATILES = ("confusion", "flinch", "mustrecharge", "twoturnmove", "reflect", "lightscreen",
                       "focusenergy", "substitute", "mist", "leechseed", "residualdmg", "minimize", "defensecurl",
                       "invulnerability", "rage", "disable", "lockedmove", "partiallytrapped",
-                      "fakepartiallytrapped", "partialtrappinglock")
+                      "fakepartiallytrapped", "partialtrappinglock", "bide")
 
 
 def check_layout() -> None:

@@ -20,7 +20,7 @@ import numpy as np
 from ported_envs.pokejax import prng as P
 from ported_envs.pokejax.layout import VOLATILES
 from ported_envs.pokejax.tables import (
-    FX_CONVERSION, FX_COUNTER, FX_DISABLE, FX_DREAMEATER, FX_HAZE, FX_LEECHSEED, FX_LIGHTSCREEN, FX_MIMIC, FX_MIRRORMOVE,
+    FX_BIDE, FX_CONVERSION, FX_COUNTER, FX_DISABLE, FX_DREAMEATER, FX_HAZE, FX_LEECHSEED, FX_LIGHTSCREEN, FX_MIMIC, FX_MIRRORMOVE,
     FX_PSYWAVE, FX_RAGE, FX_TRANSFORM, FX_RECOVER, FX_REFLECT, FX_REST, FX_SUBSTITUTE, FX_SUPERFANG,
     SEC_BOOSTS, SEC_CONFUSION, SEC_FLINCH, SEC_STATUS, Tables)
 
@@ -35,7 +35,8 @@ V_CONFUSION, V_FLINCH, V_MUSTRECHARGE, V_TWOTURN, V_REFLECT, V_LIGHTSCREEN, V_FO
     V_SUBSTITUTE, V_MIST, V_LEECHSEED, V_DISABLE, V_INVULNERABLE, V_RAGE, V_LOCKED = (VOLATILES.index(v) for v in (
         "confusion", "flinch", "mustrecharge", "twoturnmove", "reflect", "lightscreen", "focusenergy",
         "residualdmg", "substitute", "mist", "leechseed", "disable", "invulnerability", "rage", "lockedmove"))
-V_PT, V_FAKEPT, V_LOCK = (VOLATILES.index(v) for v in ("partiallytrapped", "fakepartiallytrapped", "partialtrappinglock"))
+V_PT, V_FAKEPT, V_LOCK, V_BIDE = (VOLATILES.index(v) for v in ("partiallytrapped", "fakepartiallytrapped",
+                                                                 "partialtrappinglock", "bide"))
 TRAP_TURNS = (2, 2, 2, 3, 3, 3, 4, 5)  # partialtrappinglock's durationCallback: sample() of these
 # the volatiles Haze removes (gen-1 mod haze.onHit)
 HAZE_VOLATILES = ("disable", "confusion", "mist", "focusenergy", "leechseed", "lightscreen", "reflect",
@@ -482,6 +483,7 @@ def before_move(c, mv, m):
     c.set_vol(0, V_TWOTURN, False, self_hit)
     c.s_idx("vol_twoturn_move", (0,), 0, self_hit)
     c.set_vol(0, V_INVULNERABLE, False, self_hit)
+    remove_bide(c, self_hit)
     remove_trap_lock(c, 0, self_hit)
     end_locked_move(c, self_hit)
     go = go & ~self_hit
@@ -491,13 +493,51 @@ def before_move(c, mv, m):
     full = para & c.chance(para, 63, 256)
     c.set_vol(0, V_TWOTURN, False, full)
     c.s_idx("vol_twoturn_move", (0,), 0, full)
+    remove_bide(c, full)
     remove_trap_lock(c, 0, full)
     end_locked_move(c, full)
     go = go & ~full
     # partialtrappinglock (0): a lock on a Pokemon that is no longer the foe's active ends
     remove_trap_lock(c, 0, go & c.vol(0, V_LOCK) & (c.st["vol_trap_lock_target"][0] != 0))
+    # bide (0): stores battle.lastDamage each turn and never lets the move run
+    biding = go & c.vol(0, V_BIDE)
+    c.gated("bide", bide_turn, c, biding)
+    go = go & ~biding
     del frozen_or_asleep
     return go
+
+
+def remove_bide(c, m):
+    c.set_vol(0, V_BIDE, False, m)
+    c.s_idx("vol_bide_damage", (0,), 0, m)
+    c.s_idx("vol_bide_time", (0,), 0, m)
+
+
+def bide_turn(c, m):
+    """Bide's onBeforeMove (gen 1) on side 0: battle.lastDamage is added to the store (whatever set
+    it last, even a hit counted the turn before) and a turn counted off; at 0 the store, if any,
+    is dealt back doubled through moveHit (no accuracy check, no type immunity, through Dig/Fly;
+    a Substitute takes the uncapped amount, a raging foe builds Rage) and Bide ends. The move
+    itself never runs (BeforeMove fails: no PP, AfterMoveSelf only)."""
+    dmg = c.st["vol_bide_damage"][0].astype(I32) + c.st["last_damage"].astype(I32)
+    t = c.st["vol_bide_time"][0].astype(I32) - 1
+    c.s_idx("vol_bide_damage", (0,), dmg, m)
+    c.s_idx("vol_bide_time", (0,), t, m)
+    release = m & (t == 0)
+    hit = release & (dmg > 0)
+    d = 2 * dmg
+    into_sub = hit & c.vol(1, V_SUBSTITUTE)
+    c.st["last_damage"] = W(into_sub, d, c.st["last_damage"])
+    sub_hp = c.st["vol_substitute_hp"][1].astype(I32)
+    new_sub = sub_hp - jnp.minimum(d, sub_hp)
+    c.s_idx("vol_substitute_hp", (1,), new_sub, into_sub)
+    broke = into_sub & (new_sub <= 0)
+    remove_sub(c, 1, broke)
+    c.s("sub_fainted", 1, True, broke)
+    direct = hit & ~into_sub
+    take_damage(c, 1, jnp.minimum(d, c.g("hp", 1).astype(I32)), direct)
+    rage_builds(c, direct & c.vol(1, V_RAGE))
+    remove_bide(c, release)
 
 
 def remove_trap_lock(c, s, m):
@@ -671,7 +711,7 @@ def run_move(c, mv, slot_pp, m):
     charging = twoturn & ~c.vol(0, V_TWOTURN)
     is_struggle = mv == ids["struggle"]
     # getLockedMove (Rage, Thrash) or getSemiLockedMove (partial trapping): no PP
-    locked = c.vol(0, V_RAGE) | c.vol(0, V_LOCKED) | c.vol(0, V_LOCK)
+    locked = c.vol(0, V_RAGE) | c.vol(0, V_LOCKED) | c.vol(0, V_LOCK) | c.vol(0, V_BIDE)
     pay = m & slot_pp & ~is_struggle & ~(charging) & ~locked
     ls = c.g("side_last_selected_move_slot", 0).astype(I32)
     pp = c.st["move_pp"][0, 0, ls].astype(I32) - 1
@@ -800,6 +840,12 @@ def move_hit_self(c, mv, m):
     add = m & (sv > 0) & jnp.where(has_boosts, did, True)
     c.set_vol(0, jnp.maximum(sv - 1, 0), True, add & ~c.st["volatiles"][0, jnp.maximum(sv - 1, 0)])
     c.gated("haze", haze, c, m & (fx == FX_HAZE))
+    # Bide's volatile: store 0, 2-3 turns drawn (onStart)
+    bide = m & (fx == FX_BIDE) & ~c.vol(0, V_BIDE)
+    t = c.draw(bide, 2, 4)
+    c.set_vol(0, V_BIDE, True, bide)
+    c.s_idx("vol_bide_damage", (0,), 0, bide)
+    c.s_idx("vol_bide_time", (0,), t, bide)
     # onHit
     c.s("hp", 0, jnp.maximum(hp - mx // 4, 0), sub_on & (mx > 3))
     blocked_256 = (hp == mx) | (((hp == mx - 255) | (hp == mx - 511)) & (hp % 256 != 0))
@@ -1142,7 +1188,7 @@ def commit(c, s, a, m):
     # sleeping, frozen or partially trapped Pokemon's choice is 'fight'
     vol = c.st["volatiles"][s]
     movish = is_move | fight | struggle
-    hard = vol[V_MUSTRECHARGE] | vol[V_TWOTURN] | vol[V_RAGE] | vol[V_LOCKED] | vol[V_LOCK]
+    hard = vol[V_MUSTRECHARGE] | vol[V_TWOTURN] | vol[V_RAGE] | vol[V_LOCKED] | vol[V_LOCK] | vol[V_BIDE]
     locked = (a == A_RECHARGE) | (hard & movish)
     as_fight = ~hard & movish & (asleep_frozen | vol[V_PT])
     is_move = is_move & ~locked & ~as_fight
@@ -1341,10 +1387,10 @@ def trap_end_turn(c, m):
         lock_on = vol[V_LOCK] & (c.st["vol_trap_lock_total"][s].astype(I32)
                                  - c.st["vol_duration"][s, V_LOCK].astype(I32) > 1)
         maybe = ((vol[V_PT] & c.st["vol_trapped_maybe_locked"][s]) | vol[V_FAKEPT]) & ~slp_frz
-        maybe = maybe | lock_on
+        maybe = (maybe | lock_on) & ~vol[V_BIDE]
         n1 = vol[V_PT].astype(I32) + vol[V_FAKEPT].astype(I32)
         c.draw(m & (n1 > 1), 0, 2)
-        n0 = vol[V_LOCK].astype(I32) + vol[V_DISABLE].astype(I32)
+        n0 = vol[V_LOCK].astype(I32) + vol[V_DISABLE].astype(I32) + vol[V_BIDE].astype(I32)
         start = n1 + slp_frz.astype(I32)
         c.draw(m & (n0 > 1), start, start + 2)
         hard = vol[V_MUSTRECHARGE] | vol[V_TWOTURN] | vol[V_RAGE] | vol[V_LOCKED]
@@ -1414,7 +1460,7 @@ CLAUSES = {"gen1customgame": clause_none, "gen1randombattle": clause_randombattl
 
 
 GATES = {"haze": 1, "leech": 2, "transform": 4, "mimic": 8, "rage": 16, "disable": 32, "thrash": 64,
-         "trap": 128}  # gate -> bit of Tables.m_gate
+         "trap": 128, "bide": 256}  # gate -> bit of Tables.m_gate
 
 
 def gate_flags(tab: Tables, st) -> dict:
@@ -1429,6 +1475,8 @@ def gate_flags(tab: Tables, st) -> dict:
     out["rage"] = out["rage"] | jnp.any(st["volatiles"][:, V_RAGE])
     out["trap"] = out["trap"] | jnp.any(st["volatiles"][:, jnp.asarray([V_PT, V_FAKEPT, V_LOCK])]) | \
         jnp.any(st["maybe_locked"][:, 0])
+    out["bide"] = out["bide"] | jnp.any(st["volatiles"][:, V_BIDE])
+    out["trap"] = out["trap"] | out["bide"]  # Bide's DisableMove tie draws and maybeLocked run there
     return out
 
 

@@ -42,7 +42,7 @@ def legal_mask(st):
         # trapped): a single Fight entry, unless maybeLocked hides the lock (the full move list)
         maybe = st["maybe_locked"][s, 0]
         fight = ~recharge & ~locked & (
-            (vol[engine.V_LOCK] & ~maybe) | (status == engine.SLP) | (status == engine.FRZ)
+            ((vol[engine.V_LOCK] | vol[engine.V_BIDE]) & ~maybe) | (status == engine.SLP) | (status == engine.FRZ)
             | (vol[engine.V_PT] & ~maybe))
         usable = (st["move_id"][s, 0] > 0) & (st["move_pp"][s, 0] > 0) & ~st["move_disabled"][s, 0]
         free = ~recharge & ~locked & ~fight

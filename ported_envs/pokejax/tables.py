@@ -15,14 +15,14 @@ from ported_envs.pokejax.layout import VOLATILES as VOLATILE_ORDER
 # the few moves with custom callbacks, its id). Kept small: most moves are data-driven.
 FX_NONE, FX_COUNTER, FX_SUPERFANG, FX_RECOVER, FX_REST, FX_SUBSTITUTE, FX_REFLECT, FX_LIGHTSCREEN, \
     FX_TRANSFORM, FX_MIMIC, FX_MIRRORMOVE, FX_FOCUSENERGY, FX_HAZE, FX_PSYWAVE, FX_CONVERSION, \
-    FX_DREAMEATER, FX_LEECHSEED, FX_RAGE, FX_DISABLE, FX_UNSUPPORTED = range(20)
+    FX_DREAMEATER, FX_LEECHSEED, FX_RAGE, FX_DISABLE, FX_BIDE, FX_UNSUPPORTED = range(21)
 
 _BY_ID = {"counter": FX_COUNTER, "superfang": FX_SUPERFANG, "recover": FX_RECOVER,
           "softboiled": FX_RECOVER, "rest": FX_REST, "substitute": FX_SUBSTITUTE, "reflect": FX_REFLECT,
           "lightscreen": FX_LIGHTSCREEN, "transform": FX_TRANSFORM, "mimic": FX_MIMIC,
           "mirrormove": FX_MIRRORMOVE, "focusenergy": FX_FOCUSENERGY, "haze": FX_HAZE, "psywave": FX_PSYWAVE,
           "conversion": FX_CONVERSION, "dreameater": FX_DREAMEATER, "leechseed": FX_LEECHSEED,
-          "rage": FX_RAGE, "disable": FX_DISABLE}
+          "rage": FX_RAGE, "disable": FX_DISABLE, "bide": FX_BIDE}
 
 # Moves whose custom behaviour is implemented (the rest of the callback-carrying moves are flagged
 # unsupported so a battle that uses them is reported, never silently wrong). Pay Day's and Splash's
@@ -31,16 +31,17 @@ _HANDLED_CALLBACKS = {"counter", "superfang", "recover", "softboiled", "rest", "
                       "lightscreen", "highjumpkick", "jumpkick", "skyattack", "skullbash", "razorwind",
                       "solarbeam", "thunder", "transform", "mimic", "mirrormove", "haze", "psywave",
                       "conversion", "dreameater", "leechseed", "payday", "splash", "dig", "fly", "disable",
-                      "thrash", "petaldance", "wrap", "bind", "clamp", "firespin"}
+                      "thrash", "petaldance", "wrap", "bind", "clamp", "firespin", "bide"}
 # gen-1 moves whose mechanics the engine does not implement yet (README, "Not covered")
-NOT_IMPLEMENTED = ("bide", "metronome")
+NOT_IMPLEMENTED = ("metronome",)
 # self-targeting moves that add a volatile with no further rule of its own here (Minimize and
 # Defense Curl add theirs only when their boost succeeds)
 SELF_VOLATILE_MOVES = ("focusenergy", "mist", "minimize", "defensecurl")
 # moves behind a batch-wide gate (engine.GATES: haze 1, leech 2, transform 4, mimic 8, rage 16, disable 32,
-# thrash 64, partial trapping 128)
+# thrash 64, partial trapping 128, bide 256)
 GATE_BITS = {"haze": 1, "leechseed": 2, "transform": 4, "mimic": 8, "rage": 16, "disable": 32, "thrash": 64,
-             "petaldance": 64, "wrap": 128, "bind": 128, "clamp": 128, "firespin": 128}
+             "petaldance": 64, "wrap": 128, "bind": 128, "clamp": 128, "firespin": 128,
+             "bide": 256}
 
 # gen-1 mod: moves that leave battle.lastDamage alone (SKIP_LASTDAMAGE in data/mods/gen1/scripts.ts)
 SKIP_LASTDAMAGE = ("confuseray", "conversion", "counter", "focusenergy", "glare", "haze", "leechseed",

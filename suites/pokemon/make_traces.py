@@ -145,6 +145,9 @@ SPECIAL = [
     ("partial_trapping_hyper_beam", "wholegame", ["wrap", "bind", "clamp", "firespin"], ["hyperbeam"],
      [r"\|-mustrecharge\|p2a: ", r"partial trapping moves negate the recharge turn"],
      "the gen-1 glitch: a partial-trapping move cancels the foe's Hyper Beam recharge, hit or miss"),
+    ("bide", "wholegame", ["bide"], [], [r"\|-start\|p1a: [^|]*\|Bide", r"\|-end\|p1a: [^|]*\|Bide\n\|-damage\|p2a: "],
+     "Bide: 2-3 turns storing battle.lastDamage (whatever set it last), then twice the store dealt back "
+     "(no accuracy check, no type immunity), the user locked into Fight meanwhile"),
     ("stat_boosts", "customgame", ["swordsdance", "agility", "amnesia"], [],
      [r"\|-boost\|p1a: [^|]*\|(atk|spe|spa|spd)\|2"],
      "Swords Dance/Agility/Amnesia: +2 stages, modified stats rebuilt (and the foe's par/brn drop re-applied)"),

@@ -465,14 +465,15 @@ def locks(reference, variant: str):
     left, carried accuracy), Disable (any slot, 1-8 turns), Dig / Fly charging (invulnerable), or
     the invulnerability a full paralysis leaves behind, or a partial-trapping lock (Wrap, Bind,
     Clamp, Fire Spin: 1..total-1 turns left of 2-5, the damage it repeats, the foe partially
-    trapped, maybeLocked from the second turn as the request has it); the other side uses a move
+    trapped, maybeLocked from the second turn as the request has it), or Bide (1-3 turns left,
+    a stored damage of 0, 1 or more: the unleash doubles it, 0 fails); the other side uses a move
     that meets it (Swift and Transform hit the invulnerable, Self-Destruct and Disable build Rage
     even on a miss, multi-hit moves build it per hit, accuracy moves feed the carried-accuracy bug,
     Disable, Hyper Beam and Substitute against a trapper)."""
     bank = _bank(reference, variant)
     points = _decision_points(bank)
     ids = {m.get("id"): i for i, m in enumerate(load_data()["moves"]) if m.get("id")}
-    kinds = ("rage", "thrash", "petaldance", "disable", "dig", "fly", "invulnerable", "trap", None)
+    kinds = ("rage", "thrash", "petaldance", "disable", "dig", "fly", "invulnerable", "trap", "bide", None)
 
     @st.composite
     def case(draw):
@@ -484,11 +485,11 @@ def locks(reference, variant: str):
         for side in range(2):
             kind = draw(st.sampled_from(kinds))
             hard = [VOLATILE_INDEX[v] for v in ("rage", "lockedmove", "twoturnmove", "mustrecharge", "bide")]
-            if kind == "trap" and (s["volatiles"][side, hard].any() or side == 1 and s["volatiles"][0].any()):
+            if kind in ("trap", "bide") and (s["volatiles"][side, hard].any() or side == 1 and s["volatiles"][0].any()):
                 kind = None  # a locked or charging Pokemon is not the one trapping; nor is a locked one's foe
             if trapping:
                 kind = None  # the trapped foe: it may only fight (Fight, cannotmove) or switch
-            if kind in ("rage", "thrash", "petaldance", "dig", "fly"):
+            if kind in ("rage", "thrash", "petaldance", "dig", "fly", "bide"):
                 move = ids[kind]
                 slot = _put_move(s, side, draw(st.integers(0, 3)), move, max_pp(move))
                 s["side_last_selected_move"][side] = s["side_last_enemy_selected_move"][side] = move
@@ -506,6 +507,11 @@ def locks(reference, variant: str):
                 for name in ("twoturnmove", "invulnerability"):
                     s["volatiles"][side, VOLATILE_INDEX[name]] = True
                 s["vol_twoturn_move"][side] = ids[kind]
+            elif kind == "bide":  # 1-3 turns left (2-3 drawn, one counted off per BeforeMove)
+                s["volatiles"][side, VOLATILE_INDEX["bide"]] = True
+                s["vol_bide_time"][side] = draw(st.integers(1, 3))
+                s["vol_bide_damage"][side] = draw(st.sampled_from((0, 1, draw(st.integers(2, 400)))))
+                s["maybe_locked"][side, 0] = False
             elif kind == "trap":
                 _trap(draw, s, side, ids, prefer, notes)
                 trapping = True

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-EXCLUDED = ("bide", "metronome")
+EXCLUDED = ("metronome",)
 STATS = ("hp", "atk", "def", "spa", "spd", "spe")
 _cache: dict = {}
 

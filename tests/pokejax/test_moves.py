@@ -28,6 +28,9 @@ GROUPS = {
     # cancelled, a Substitute ending the trap, a full paralysis / confusion ending the lock
     "partial_trapping": ("wrap", "bind", "clamp", "firespin", "hyperbeam", "substitute", "thunderwave",
                          "confuseray"),
+    # Bide: the stored lastDamage (also a stale one), the doubled unleash (into a Substitute, onto a
+    # raging foe, a failed empty one), ended by a full paralysis or a confusion self-hit
+    "bide": ("bide", "tackle", "substitute", "rage", "thunderwave", "confuseray", "counter"),
 }
 BATTLES = 4
 
