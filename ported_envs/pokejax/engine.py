@@ -721,7 +721,8 @@ def run_move(c, mv, slot_pp, m):
     # (a plain slot is the base slot's own object; a Mimic slot is copied back)
     base_follows = ~(c.st["move_virtual"][0, 0, ls] & c.g("transformed", 0))
     c.s_idx("base_move_pp", (0, 0, ls), pp, pay & base_follows)
-    mv, via_mirror = mirror_move(c, mv, m)
+    mv, calls = called_move(c, mv, m)
+    via_mirror = calls > 0
     twoturn = jnp.asarray(tab.m_twoturn)[mv].astype(bool)
     charging = twoturn & ~c.vol(0, V_TWOTURN)
     # useMove
@@ -737,7 +738,7 @@ def run_move(c, mv, slot_pp, m):
     c.s_idx("base_move_pp", (0, 0, ls), c.trunc(cur_pp + 1, 6), back & base_follows)
     base_pp = c.st["base_move_pp"][0, 0, ls].astype(I32)
     has_base = c.st["base_move_id"][0, 0, ls] > 0
-    c.s_idx("base_move_pp", (0, 0, ls), (base_pp + 1) % 64, via_mirror & c.g("transformed", 0) & has_base)
+    c.s_idx("base_move_pp", (0, 0, ls), (base_pp + calls) % 64, via_mirror & c.g("transformed", 0) & has_base)
     # two-turn charge (onTryMove): add twoturnmove (Dig/Fly: and invulnerability) and stop; the
     # release turn removes both (every two-turn move's onTryMove removes invulnerability)
     c.set_vol(0, V_TWOTURN, True, m & charging)
@@ -764,6 +765,35 @@ def run_move(c, mv, slot_pp, m):
     target_alive = jnp.where(self_target, c.g("hp", 0) > 0, foe_alive)
     after_move_self(c, used & target_alive, mv)
     return foe_hit
+
+
+def called_move(c, mv, m):
+    """Metronome and Mirror Move, which call another move through a nested useMove (and may call
+    each other: two levels each). Returns (the move used, the number of useMove levels a
+    Metronome / Mirror Move source started: each gives a transformed user's base slot one PP)."""
+    calls = jnp.zeros((), I32)
+    for _level in range(2):
+        mv, v1 = metronome(c, mv, m)
+        mv, v2 = mirror_move(c, mv, m)
+        calls = calls + v1.astype(I32) + v2.astype(I32)
+    return mv, calls
+
+
+def metronome(c, mv, m):
+    """Metronome (gen-1 mod onHit): its own useMove (moveUsed, lastDamage reset), then a move drawn
+    uniformly (sample: one draw) from every gen-1 move with the metronome flag, by dex number,
+    becomes the side's selected move and is used through a nested useMove, whose AfterMove events
+    stand for Metronome's."""
+    ids = c.tab.ids
+    is_m = m & (mv == ids["metronome"])
+    table = jnp.asarray(c.tab.metronome_moves, I32)
+    k = c.draw(is_m, 0, table.shape[0])
+    called = table[jnp.clip(k, 0, table.shape[0] - 1)]
+    c.s("poke_last_move", 0, ids["metronome"], is_m)
+    c.st["last_damage"] = W(is_m, 0, c.st["last_damage"])
+    c.s_idx("side_last_selected_move", (0,), called, is_m)
+    c.s_idx("side_last_enemy_selected_move", (0,), called, is_m)
+    return jnp.where(is_m, called, mv), is_m
 
 
 def mirror_move(c, mv, m):
@@ -1146,6 +1176,14 @@ def run_switch(c, s, m, fainted_this_turn):
     for side in (0, 1):
         c.s("poke_last_move", side, 0, m)
     c.s_idx("side_last_selected_move_slot", (s,), 0, m)
+    # gen-1 glitch (gen-4 mod runSwitch, gen 1): a foe locked in a partial-trapping move whose
+    # selected slot holds Metronome gets Metronome as its selected move (and queued action)
+    foe = 1 - s
+    ls = c.st["side_last_selected_move_slot"][foe].astype(I32)
+    metro = c.tab.ids["metronome"]
+    glitch = m & c.vol(foe, V_LOCK) & (jnp.take(c.st["move_id"][foe, 0], jnp.clip(ls, 0, 3)) == metro)
+    c.s_idx("side_last_selected_move", (foe,), metro, glitch)
+    c.s_idx("side_last_enemy_selected_move", (foe,), metro, glitch)
     st = c.g("status", s)
     c.s("status", s, PSN, m & (st == TOX))  # tox onSwitchIn: a badly poisoned Pokemon returns poisoned
     hurt = m & ~fainted_this_turn & ((st == PSN) | (st == BRN) | (st == TOX))
@@ -1254,6 +1292,9 @@ def turn(c, a):
         # Haze earlier this turn turned this side's queued move into 'cannotmove'
         cm = c.tab.ids["cannotmove"]
         mid = jnp.where(c.g("side_last_selected_move", 0) == cm, cm, mid)
+        # a foe's switch-in earlier this turn turned this locked side's queued move into Metronome
+        metro = c.tab.ids["metronome"]
+        mid = jnp.where(c.vol(0, V_LOCK) & (c.g("side_last_selected_move", 0) == metro), metro, mid)
         live = on & ~faint_any & (c.g("hp", 0) > 0)
         fs_own = faint_side[first]
         # switch action, its Update, then the runSwitch action (its Update comes below)

@@ -31,9 +31,9 @@ _HANDLED_CALLBACKS = {"counter", "superfang", "recover", "softboiled", "rest", "
                       "lightscreen", "highjumpkick", "jumpkick", "skyattack", "skullbash", "razorwind",
                       "solarbeam", "thunder", "transform", "mimic", "mirrormove", "haze", "psywave",
                       "conversion", "dreameater", "leechseed", "payday", "splash", "dig", "fly", "disable",
-                      "thrash", "petaldance", "wrap", "bind", "clamp", "firespin", "bide"}
+                      "thrash", "petaldance", "wrap", "bind", "clamp", "firespin", "bide", "metronome"}
 # gen-1 moves whose mechanics the engine does not implement yet (README, "Not covered")
-NOT_IMPLEMENTED = ("metronome",)
+NOT_IMPLEMENTED = ()
 # self-targeting moves that add a volatile with no further rule of its own here (Minimize and
 # Defense Curl add theirs only when their boost succeeds)
 SELF_VOLATILE_MOVES = ("focusenergy", "mist", "minimize", "defensecurl")
@@ -41,7 +41,7 @@ SELF_VOLATILE_MOVES = ("focusenergy", "mist", "minimize", "defensecurl")
 # thrash 64, partial trapping 128, bide 256)
 GATE_BITS = {"haze": 1, "leechseed": 2, "transform": 4, "mimic": 8, "rage": 16, "disable": 32, "thrash": 64,
              "petaldance": 64, "wrap": 128, "bind": 128, "clamp": 128, "firespin": 128,
-             "bide": 256}
+             "bide": 256, "metronome": 511}  # Metronome may call any of them
 
 # gen-1 mod: moves that leave battle.lastDamage alone (SKIP_LASTDAMAGE in data/mods/gen1/scripts.ts)
 SKIP_LASTDAMAGE = ("confuseray", "conversion", "counter", "focusenergy", "glare", "haze", "leechseed",
@@ -105,6 +105,7 @@ class Tables:
     grass_type: int
     ghost_type: int
     normal_type: int
+    metronome_moves: np.ndarray  # the moves Metronome draws from, by dex number (sample: one draw)
     ids: dict                   # move id string -> number
     names: tuple                # move number -> id string
 
@@ -206,4 +207,7 @@ def build(data: dict) -> Tables:
         m_crash=t["crash"], m_twoturn=t["twoturn"], m_skip_lastdamage=t["skipld"],
         m_counterable=t["counterable"], m_supported=t["supported"], type_eff=eff,
         m_fixed_damage=t["fixed"], m_ohko=t["ohko"], m_self_vol=t["selfvol"], m_gate=t["gate"], m_invulnerable=t["invul"], m_hits_invulnerable=t["hitsinvul"], m_lockedmove=t["lockedmove"], m_trap=t["trap"],
-        poison_type=types.index("Poison"), grass_type=types.index("Grass"), ghost_type=types.index("Ghost"), normal_type=types.index("Normal"), ids=ids, names=tuple(names))
+        poison_type=types.index("Poison"), grass_type=types.index("Grass"), ghost_type=types.index("Ghost"), normal_type=types.index("Normal"),
+        metronome_moves=np.asarray(sorted((m["num"], i) for i, m in enumerate(moves)
+                                          if (m.get("flags") or {}).get("metronome") and not m.get("isNonstandard")),
+                                   np.int32)[:, 1], ids=ids, names=tuple(names))

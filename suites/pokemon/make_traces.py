@@ -148,6 +148,11 @@ SPECIAL = [
     ("bide", "wholegame", ["bide"], [], [r"\|-start\|p1a: [^|]*\|Bide", r"\|-end\|p1a: [^|]*\|Bide\n\|-damage\|p2a: "],
      "Bide: 2-3 turns storing battle.lastDamage (whatever set it last), then twice the store dealt back "
      "(no accuracy check, no type immunity), the user locked into Fight meanwhile"),
+    ("metronome", "wholegame", ["metronome"], [], [r"\|move\|p1a: [^|]*\|Metronome\|", r"\|\[from\] Metronome"],
+     "Metronome: a move drawn from the 163 gen-1 moves (one draw, by dex number), used as if selected"),
+    ("metronome_two_turn", "wholegame", ["metronome"], [],
+     [r"\|move\|p1a: [^|]*\|(Razor Wind|Solar Beam|Skull Bash|Sky Attack|Dig|Fly)\|[^\n]*\[from\] Metronome"],
+     "Metronome calling a two-turn move: the charge, the PP given back, the locked release turn"),
     ("stat_boosts", "customgame", ["swordsdance", "agility", "amnesia"], [],
      [r"\|-boost\|p1a: [^|]*\|(atk|spe|spa|spd)\|2"],
      "Swords Dance/Agility/Amnesia: +2 stages, modified stats rebuilt (and the foe's par/brn drop re-applied)"),

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-EXCLUDED = ("metronome",)
+EXCLUDED = ()
 STATS = ("hp", "atk", "def", "spa", "spd", "spe")
 _cache: dict = {}
 

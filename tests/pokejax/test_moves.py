@@ -31,6 +31,9 @@ GROUPS = {
     # Bide: the stored lastDamage (also a stale one), the doubled unleash (into a Substitute, onto a
     # raging foe, a failed empty one), ended by a full paralysis or a confusion self-hit
     "bide": ("bide", "tackle", "substitute", "rage", "thunderwave", "confuseray", "counter"),
+    # Metronome: a draw among the 163 gen-1 moves, the called move run with its own state (locks,
+    # two-turn charges with the PP returned, trapping, Bide), Mirror Move copying it
+    "metronome": ("metronome", "mirrormove"),
 }
 BATTLES = 4
 
