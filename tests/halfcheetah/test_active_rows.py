@@ -58,6 +58,7 @@ def test_the_cases_need_every_branch(problems):
     assert counts.max() > 16 and (counts == 0).any() and ((counts > 0) & (counts <= 4)).any(), np.bincount(counts)
 
 
+@pytest.mark.slow  # three batch shapes, three compiles; the gate's batched replays check this path against C
 def test_batched_active_rows_solve_is_the_full_layouts(problems):
     """Batches whose busiest env fits each size, and one that needs the full layout (small
     sizes, so that the generated states, up to 26 active rows, reach every branch)."""
