@@ -40,6 +40,8 @@ setup() {
 case "${1:-}" in
   setup) setup ;;
   gate) shift; setup; exec .venv/bin/equiv gate "$@" ;;
-  test) shift; setup; exec .venv/bin/python -m pytest -q "$@" ;;
+  # One pytest worker per core (pytest-xdist), each taking whole files so a module's compiled
+  # fixtures are built once; EQUIV_TEST_WORKERS=0 runs in one process.
+  test) shift; setup; exec .venv/bin/python -m pytest -q -n "${EQUIV_TEST_WORKERS:-logical}" --dist loadfile "$@" ;;
   *) echo "usage: ./dev.sh gate|test|setup [args]" >&2; exit 2 ;;
 esac

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import math
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -74,7 +75,10 @@ class Calibration:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         data = {k: v for k, v in asdict(self).items() if k != "path"}
-        path.write_text(json.dumps(data, indent=1, sort_keys=True))
+        # Written whole, then renamed: a second process (pytest -n) reading the cache never sees half a file.
+        part = path.with_name(f".{path.name}.{os.getpid()}.part")
+        part.write_text(json.dumps(data, indent=1, sort_keys=True))
+        os.replace(part, path)
         self.path = str(path)
         return path
 
@@ -213,7 +217,6 @@ def describe(cal: Calibration) -> str:
 
 
 def cache_dir() -> Path:
-    import os
     return Path(os.environ.get("EQUIV_CACHE", ".equiv-cache")) / "calibration"
 
 
