@@ -154,11 +154,12 @@ def test_silent_without_equiv(pytester):
 def test_a_hung_port_ends_as_an_error_within_its_timeout_and_the_run_goes_on(pytester, tmp_path):
     import time
     t0 = time.monotonic()
-    result, report = gate(pytester, tmp_path, "toy_hangs", "--equiv-timeout", "2")
+    # 5 s, not 2: on a loaded 2-core machine a healthy first call (a JIT compile) once took over 2 s
+    result, report = gate(pytester, tmp_path, "toy_hangs", "--equiv-timeout", "5")
     assert time.monotonic() - t0 < 600
     assert result.ret == 1 and report["verdict"] == "error" and not report["partial"]
     found = items(report)
-    hung = [i for i in found.values() if "did not return within 2 s" in i["summary"]]
+    hung = [i for i in found.values() if "did not return within 5 s" in i["summary"]]
     assert hung, [i["summary"] for i in found.values()]
     assert all(i["id"] in i["summary"] and "ported adapter 'toy_hangs'" in i["summary"] for i in hung)
     assert any("step 5 since the last reset" in i["message"] for i in hung)
