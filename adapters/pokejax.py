@@ -144,6 +144,16 @@ class PokeJax(Adapter):
                                f"not implement yet (it models "
                                f"{list(MODELLED_VOLATILES)}); see ported_envs/pokejax/README.md, scope",
                                adapter="pokejax")
+        # Showdown keeps one object for a move slot and its base slot unless Transform or Mimic
+        # replaced it (its state loader links them the same way: same id, not virtual), so such a
+        # slot cannot carry two disabled flags
+        linked = (~state["move_virtual"] & (state["move_id"] > 0) & (state["move_id"] == state["base_move_id"]))
+        split = linked & (state["move_disabled"] != state["base_move_disabled"])
+        if split.any():
+            where = [tuple(int(x) for x in w) for w in np.argwhere(split)]
+            raise AdapterError(f"pokejax: move slots (side, member, slot) {where} are their base slots (same move, "
+                               f"not virtual) but move_disabled and base_move_disabled differ; Showdown cannot "
+                               f"hold that: give both the same flag", adapter="pokejax")
         self._st = to_jnp(state)
 
     # --- batched paths: vmap over battles, lax.scan over steps (one compile per batch bucket) ---

@@ -411,11 +411,10 @@ def clear_volatiles(c, s, m):
     c.st["boosts"] = put(c.st["boosts"], (s, 0), 0, m)
     for f in ("move_id", "move_pp", "move_maxpp"):
         c.st[f] = put(c.st[f], (s, 0), c.st["base_" + f][s, 0], m)
-    # the slots go back to the base slot objects, which keep the disabled flag the last request
-    # gave them (a bench member shows it until it is active at an end of turn); a Mimic slot or
-    # a transformed user's slots were other objects, whose base slots were last flagged clear
-    keep = ~c.st["move_virtual"][s, 0] & ~c.g("transformed", s)
-    c.st["move_disabled"] = put(c.st["move_disabled"], (s, 0), c.st["move_disabled"][s, 0] & keep, m)
+    # the slots go back to the base slot objects with the disabled flag each kept: the last end
+    # of turn's for a slot that stayed itself, the one it had when Transform / Mimic replaced it
+    # otherwise (a bench member shows it until it is active at an end of turn)
+    c.st["move_disabled"] = put(c.st["move_disabled"], (s, 0), c.st["base_move_disabled"][s, 0], m)
     c.st["move_virtual"] = put(c.st["move_virtual"], (s, 0), False, m)
     c.s("transformed", s, False, m)
     c.s("poke_last_move", s, 0, m)
@@ -1387,8 +1386,13 @@ def end_turn(c, m):
         locked = c.vol(s, V_MUSTRECHARGE) | c.vol(s, V_TWOTURN) | c.vol(s, V_RAGE) | c.vol(s, V_LOCKED)
         c.s("trapped", s, locked & (c.g("hp", s) > 0), m)
         # DisableMove: the disabled slot (gen 1: by slot) is flagged for the request
-        dis = (jnp.arange(4) == c.st["vol_disable_slot"][s]) & c.vol(s, V_DISABLE)
+        dis = (jnp.arange(4) == c.st["vol_disable_slot"][s]) & c.vol(s, V_DISABLE) & (c.st["move_id"][s, 0] > 0)
         c.st["move_disabled"] = put(c.st["move_disabled"], (s, 0), dis, m)
+        # a slot that is not virtual is its base slot object: the flag lands there too; a slot
+        # Transform or Mimic replaced leaves the base one as it was
+        own = ~c.st["move_virtual"][s, 0] & ~c.g("transformed", s)
+        c.st["base_move_disabled"] = put(c.st["base_move_disabled"], (s, 0),
+                                         jnp.where(own, dis, c.st["base_move_disabled"][s, 0]), m)
         alive = m & (c.g("hp", s) > 0)
         c.s("active_turns", s, c.g("active_turns", s) + 1, alive)
         c.s_idx("request", (s,), 1, m & ~c.st["ended"])

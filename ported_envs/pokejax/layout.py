@@ -46,7 +46,7 @@ FIELDS = (
     ("move_id", "int16", (S, T, M)), ("move_pp", "int8", (S, T, M)), ("move_maxpp", "int8", (S, T, M)),
     ("move_disabled", "bool", (S, T, M)), ("move_virtual", "bool", (S, T, M)),
     ("base_move_id", "int16", (S, T, M)), ("base_move_pp", "int8", (S, T, M)),
-    ("base_move_maxpp", "int8", (S, T, M)),
+    ("base_move_maxpp", "int8", (S, T, M)), ("base_move_disabled", "bool", (S, T, M)),
     ("volatiles", "bool", (S, V)), ("vol_duration", "int8", (S, V)),
     ("vol_confusion_time", "int8", (S,)), ("vol_trapped_source", "int8", (S,)),
     ("vol_trapped_move", "int16", (S,)), ("vol_trapped_maybe_locked", "bool", (S,)),

@@ -84,7 +84,8 @@ const PER_POKEMON = ['species', 'base_species', 'level', 'hp', 'maxhp', 'status'
   'status_time', 'status_start_time', 'status_stage', 'speed', 'transformed', 'sub_fainted', 'maybe_locked',
   'maybe_disabled', 'trapped', 'maybe_trapped', 'active_turns', 'poke_last_move'];
 const BOOL_FIELDS = new Set(['ended', 'fainted', 'transformed', 'sub_fainted', 'maybe_locked', 'maybe_disabled',
-  'trapped', 'maybe_trapped', 'move_disabled', 'move_virtual', 'volatiles', 'vol_trapped_maybe_locked']);
+  'trapped', 'maybe_trapped', 'move_disabled', 'move_virtual', 'base_move_disabled', 'volatiles',
+  'vol_trapped_maybe_locked']);
 const VOL_SCALARS = {
   vol_confusion_time: 0, vol_trapped_source: -1, vol_trapped_move: 0, vol_trapped_maybe_locked: false,
   vol_trap_lock_move: 0, vol_trap_lock_total: 0, vol_trap_lock_damage: 0, vol_trap_lock_target: -1,
@@ -115,6 +116,7 @@ function toCanonical(battle, V) {
   for (const k of ['move_id', 'move_pp', 'move_maxpp', 'base_move_id', 'base_move_pp', 'base_move_maxpp']) c[k] = flat(ST * SLOTS);
   c.move_disabled = flat(ST * SLOTS, false);
   c.move_virtual = flat(ST * SLOTS, false);
+  c.base_move_disabled = flat(ST * SLOTS, false);
   c.volatiles = flat(SIDES * VOLATILES.length, false);
   c.vol_duration = flat(SIDES * VOLATILES.length);
   for (const [k, v] of Object.entries(VOL_SCALARS)) c[k] = [v, v];
@@ -172,6 +174,8 @@ function toCanonical(battle, V) {
       p.baseMoveSlots.forEach((m, i) => {
         const q = k * SLOTS + i;
         c.base_move_id[q] = V.move(m.id); c.base_move_pp[q] = m.pp; c.base_move_maxpp[q] = m.maxpp;
+        // the same object as the move slot unless Transform/Mimic replaced it: then a stale flag
+        c.base_move_disabled[q] = !!m.disabled;
       });
       let anyVol = false;
       for (const id in p.volatiles) { anyVol = true; break; }
@@ -214,7 +218,7 @@ const SHAPES = {base_stats: [SIDES, TEAM, 5], stored_stats: [SIDES, TEAM, 5], mo
   ivs: [SIDES, TEAM, 6], evs: [SIDES, TEAM, 6], boosts: [SIDES, TEAM, 7], types: [SIDES, TEAM, 2],
   move_id: [SIDES, TEAM, SLOTS], move_pp: [SIDES, TEAM, SLOTS], move_maxpp: [SIDES, TEAM, SLOTS],
   move_disabled: [SIDES, TEAM, SLOTS], move_virtual: [SIDES, TEAM, SLOTS], base_move_id: [SIDES, TEAM, SLOTS],
-  base_move_pp: [SIDES, TEAM, SLOTS], base_move_maxpp: [SIDES, TEAM, SLOTS],
+  base_move_pp: [SIDES, TEAM, SLOTS], base_move_maxpp: [SIDES, TEAM, SLOTS], base_move_disabled: [SIDES, TEAM, SLOTS],
   volatiles: [SIDES, VOLATILES.length], vol_duration: [SIDES, VOLATILES.length]};
 for (const k of PER_POKEMON) SHAPES[k] = [SIDES, TEAM];
 
@@ -352,7 +356,8 @@ function fromCanonical(flatState, format, V, opts = {}) {
       const base = [];
       for (let i = 0; i < SLOTS; i++) {
         if (!c.base_move_id[s][j][i]) continue;
-        base.push(moveSlotJSON(V, c.base_move_id[s][j][i], c.base_move_pp[s][j][i], c.base_move_maxpp[s][j][i], false, false));
+        base.push(moveSlotJSON(V, c.base_move_id[s][j][i], c.base_move_pp[s][j][i], c.base_move_maxpp[s][j][i],
+          c.base_move_disabled[s][j][i], false));
       }
       p.baseMoveSlots = base;
       p.volatiles = {};

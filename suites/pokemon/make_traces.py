@@ -153,10 +153,28 @@ SPECIAL = [
     ("metronome_two_turn", "wholegame", ["metronome"], [],
      [r"\|move\|p1a: [^|]*\|(Razor Wind|Solar Beam|Skull Bash|Sky Attack|Dig|Fly)\|[^\n]*\[from\] Metronome"],
      "Metronome calling a two-turn move: the charge, the PP given back, the locked release turn"),
+    ("disable_transform", "wholegame", ["transform"], ["disable"],
+     [r"\|-start\|p1a: [^|]*\|Disable\|", r"\|-transform\|p1a: "],
+     "the Disable-then-Transform corner: p1's Pokemon disabled, then transformed, keeps the disabled flag on "
+     "the base slot Transform replaced (base_move_disabled) and shows it again on the bench after switching out"),
     ("stat_boosts", "customgame", ["swordsdance", "agility", "amnesia"], [],
      [r"\|-boost\|p1a: [^|]*\|(atk|spe|spa|spd)\|2"],
      "Swords Dance/Agility/Amnesia: +2 stages, modified stats rebuilt (and the foe's par/brn drop re-applied)"),
 ]
+
+
+def _stale_disable_switched_out(prev: dict, state: dict) -> bool:
+    """p1's active held a stale disabled flag on a base slot Transform/Mimic replaced, and this step
+    it left the field: the member shows the flag again on its own slots on the bench."""
+    replaced = prev["move_virtual"][0, 0] | prev["transformed"][0, 0]
+    if not (prev["base_move_disabled"][0, 0] & replaced).any():
+        return False
+    back = [j for j in range(1, 6) if state["base_species"][0, j] == prev["base_species"][0, 0]]
+    return any(state["move_disabled"][0, j].any() for j in back)
+
+
+# special traces that must also reach a state the log cannot show: name -> test(previous state, state)
+STATE_MARKS = {"disable_transform": _stale_disable_switched_out}
 
 
 def _focused(moves: list[int]):
@@ -257,6 +275,10 @@ def special_traces(out_dir: Path, only=None) -> None:
         for seed in seeds:
             actions, logs, states = _record_special(env, seed, p1, p2, 900000 + k)
             at = _first_match(logs, patterns)
+            mark = STATE_MARKS.get(name)
+            if at is not None and mark is not None:
+                marked = [t for t in range(1, len(states)) if mark(states[t - 1], states[t])]
+                at = max(at, marked[0]) if marked else None
             if at is not None:
                 break
         else:
@@ -266,6 +288,8 @@ def special_traces(out_dir: Path, only=None) -> None:
         reward = 0.0 if not end["ended"] else 1.0 if end["winner"] == 0 else -1.0 if end["winner"] == 1 else 0.0
         expect = [{"step": at, "field": "state.side_last_move", "value": states[at]["side_last_move"].tolist()},
                   {"step": at, "field": "state.hp", "value": states[at]["hp"].tolist()},
+                  *([{"step": at, "field": f"state.{f}", "value": states[at][f].tolist()}
+                     for f in ("move_disabled", "base_move_disabled")] if name in STATE_MARKS else []),
                   {"step": last, "field": "reward", "value": reward},
                   {"step": last, "field": "terminated", "value": bool(end["ended"])}]
         cut = "" if end["ended"] else f", cut at {MAX_STEPS} steps"

@@ -131,6 +131,10 @@ STATE_FIELDS = [
     _f("base_move_id", "int16", (S, T, M), "baseMoveSlots ids (the member's own moves)"),
     _f("base_move_pp", "int8", (S, T, M), "baseMoveSlots pp"),
     _f("base_move_maxpp", "int8", (S, T, M), "baseMoveSlots maxpp"),
+    _f("base_move_disabled", "bool", (S, T, M), "baseMoveSlots disabled flag. A slot that is not "
+       "virtual is the base slot object itself (same flag as move_disabled); once Transform or Mimic "
+       "puts another object in the slot, the base one keeps the flag it had then, and it is the "
+       "slot's flag again after switch-out or faint (gen 1: a stale Disable flag)"),
     # --- volatiles of each side's active Pokemon ---
     _f("volatiles", "bool", (S, V), "volatile v present on the side's active Pokemon (VOLATILES order)"),
     _f("vol_duration", "int8", (S, V), "effectState.duration of each volatile (0 when absent/unset)"),
