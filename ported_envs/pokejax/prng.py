@@ -14,6 +14,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ported_envs.pokejax import sodium_native
+
 GEN5, SODIUM = 0, 1
 KINDS = {"gen5": GEN5, "sodium": SODIUM}
 U32 = jnp.uint32
@@ -149,17 +151,26 @@ def scale(r, lo, hi):
     return v.astype(jnp.int32) + jnp.asarray(lo, jnp.int32)
 
 
-def stream(kind: int, s, n: int):
-    """The next ``n`` outputs and the state after each of them: (outputs[n], states[n, 8]).
-
-    The engine pre-draws a buffer per step and lets each draw site take the next entry only when
-    its condition holds; the generator itself is then compiled once (a scan), not per site.
-    """
-    import jax
-
+def _stream_scan(kind: int, s, n: int):
+    """The pure-JAX stream: a scan of ``next_u32`` (outputs[n, ...], states[n, ..., 8])."""
     def body(carry, _):
         new, r = next_u32(kind, carry)
         return new, (r, new)
 
     _, (outs, states) = jax.lax.scan(body, s, None, length=n)
     return outs, states
+
+
+def stream(kind: int, s, n: int):
+    """The next ``n`` outputs and the state after each of them: (outputs[n], states[n, 8]).
+
+    The engine pre-draws a buffer per step and lets each draw site take the next entry only when
+    its condition holds; the generator itself is then compiled once, not per site. On CPU the
+    sodium stream runs in the native kernel (``sodium_native``) when it builds: XLA CPU would
+    compute the ChaCha20 block once per output word it keeps; elsewhere, or without a compiler,
+    the scan above (same values, bit for bit).
+    """
+    if kind == SODIUM and jax.default_backend() == "cpu" and sodium_native.available():
+        return sodium_native.stream(s, n)
+    return _stream_scan(kind, s, n)
+

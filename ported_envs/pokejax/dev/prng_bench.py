@@ -1,0 +1,116 @@
+"""The sodium pre-draw buffer the engine builds (``prng.stream(SODIUM, key, n)`` under ``vmap``),
+timed per battle-draw for each formulation of the ChaCha20 block, side by side in one process.
+
+    python -m ported_envs.pokejax.dev.prng_bench [--batches 1024,4096] [--draws 16] [--reps 7]
+
+Every candidate's outputs and states are checked bit-identical to the first one (the formulation
+the engine used before, a scan of ``prng._sodium_next``) before it is timed; tests/pokejax/test_prng.py
+checks ``prng.stream`` against Showdown's own PRNG. ``blocks/draw`` is the compiled code's xor count
+over one block's 320: how many copies of the 20 rounds XLA emits per draw (one fusion per kept
+word, each with the whole block), so 1 means the block is computed once.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import time
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from ported_envs.pokejax import prng as P, sodium_native
+
+XORS_PER_BLOCK = 320  # 10 double rounds x 8 quarter-rounds x 4 xors
+
+
+def stream_with(next_fn, s, n):
+    """``prng.stream`` with another per-draw function (carry: the uint32[8] key)."""
+    def body(carry, _):
+        new, r = next_fn(carry)
+        return new, (r, new)
+    _, (outs, states) = jax.lax.scan(body, s, None, length=n)
+    return outs, states
+
+
+def before_next(s):
+    """The engine's formulation before the kernel (``prng._sodium_next``): unrolled block, stacked,
+    barrier, sliced."""
+    blk = jax.lax.optimization_barrier(jnp.stack(P._chacha_block(s), axis=-1))
+    return blk[..., :8], P._bswap(blk[..., 8])
+
+
+def words_stream(s, n):
+    """The 16 words kept as separate arrays (no stack, no slice), the key carried as 8 arrays: one
+    fusion per kept word all the same, since XLA CPU does not fuse them into one multi-output loop."""
+    def body(carry, _):
+        blk = P._chacha_block(jnp.stack(carry, axis=-1))
+        new = tuple(blk[:8])
+        return new, (P._bswap(blk[8]), new)
+    _, (outs, states) = jax.lax.scan(body, tuple(s[..., i] for i in range(8)), None, length=n)
+    return outs, jnp.stack(states, axis=-1)
+
+
+def candidates():
+    """name -> per-battle ``key[8] -> (outs[n], states[n, 8])`` (run under vmap, as the engine does)."""
+    out = {
+        "before (unrolled, stacked)": lambda s, n: stream_with(before_next, s, n),
+        "words carried apart": words_stream,
+        "rolled fori_loop (…,16)": lambda s, n: stream_with(P.sodium_next_rolled, s, n),
+    }
+    if sodium_native.available():
+        out["native FFI kernel"] = sodium_native.stream
+    out["prng.stream (landed)"] = lambda s, n: P.stream(P.SODIUM, s, n)
+    return out
+
+
+def blocks_per_draw(compiled_text: str) -> str:
+    """Copies of the block in the compiled HLO (xors / 320); a custom call runs its own code."""
+    if "custom-call" in compiled_text and "pokejax_sodium_stream" in compiled_text:
+        return "1 (kernel)"
+    xors = len(re.findall(r" xor\(", compiled_text))
+    return f"{xors / XORS_PER_BLOCK:.2f}"
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--batches", default="1024,4096")
+    ap.add_argument("--draws", type=int, default=16, help="buffer length (engine.DRAWS_SHORT is 16)")
+    ap.add_argument("--reps", type=int, default=7, help="timed calls per cell; the best is reported")
+    ap.add_argument("--only", default="", help="comma-separated substrings of candidate names")
+    a = ap.parse_args(argv)
+    n = a.draws
+    cands = candidates()
+    if a.only:
+        cands = {k: v for k, v in cands.items() if any(o in k for o in a.only.split(","))}
+    print(f"jax {jax.__version__} on {jax.devices()[0].platform}; {n} draws per battle; best of {a.reps}")
+    for batch in (int(b) for b in a.batches.split(",")):
+        keys = jnp.asarray(np.random.default_rng(batch).integers(0, 2 ** 32, (batch, 8), dtype=np.uint64)
+                           .astype(np.uint32))
+        want = None
+        print(f"\nbatch {batch}")
+        print(f"  {'formulation':30s} {'ns/draw':>9s} {'ns/battle-step':>15s} {'blocks/draw':>12s} {'compile s':>10s}")
+        for name, fn in cands.items():
+            f = jax.jit(jax.vmap(lambda s, fn=fn: fn(s, n)))
+            t = time.perf_counter()
+            comp = f.lower(keys).compile()
+            compile_s = time.perf_counter() - t
+            got = jax.block_until_ready(comp(keys))
+            if want is None:
+                want = got
+            same = all(np.array_equal(np.asarray(x), np.asarray(y)) for x, y in zip(got, want))
+            if not same:
+                print(f"  {name:30s} NOT BIT-IDENTICAL to the first formulation: not timed")
+                continue
+            best = float("inf")
+            for _ in range(a.reps):
+                t = time.perf_counter()
+                jax.block_until_ready(comp(keys))
+                best = min(best, time.perf_counter() - t)
+            per_draw = best / (batch * n) * 1e9
+            print(f"  {name:30s} {per_draw:9.1f} {per_draw * n:15.0f} "
+                  f"{blocks_per_draw(comp.as_text()):>12s} {compile_s:10.2f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
