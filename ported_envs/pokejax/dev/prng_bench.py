@@ -2,6 +2,11 @@
 timed per battle-draw for each formulation of the ChaCha20 block, side by side in one process.
 
     python -m ported_envs.pokejax.dev.prng_bench [--batches 1024,4096] [--draws 16] [--reps 7]
+    python -m ported_envs.pokejax.dev.prng_bench --play 1024,4096 [--format gen1customgame]
+
+``--play`` times random play instead (``bench.batch_rate``, sodium, the gate's PRNG mode) with the
+pure-JAX stream and with the kernel, each in its own process (``POKEJAX_NATIVE_PRNG``), one after
+the other per batch, next to Showdown's single-process in-Node rate from the same run.
 
 Every candidate's outputs and states are checked bit-identical to the first one (the formulation
 the engine used before, a scan of ``prng._sodium_next``) before it is timed; tests/pokejax/test_prng.py
@@ -72,13 +77,48 @@ def blocks_per_draw(compiled_text: str) -> str:
     return f"{xors / XORS_PER_BLOCK:.2f}"
 
 
+# ``short`` replaces make_batch_step's default pre-draw count (engine.DRAWS_SHORT) in that process
+PLAY = ("import json,sys; from ported_envs.pokejax import engine; from ported_envs.pokejax.bench import batch_rate; "
+        "d = engine.make_batch_step.__defaults__; engine.make_batch_step.__defaults__ = d[:-1] + (int(sys.argv[4]),); "
+        "print(json.dumps(batch_rate(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), 'sodium')))")
+
+
+def play(batches, format: str, steps: int, battles: int, shorts):
+    import json
+    import os
+    import subprocess
+    import sys
+    from equiv._registry import adapter_class
+    single = adapter_class("ts_showdown").inprocess_baseline(format, battles)["steps_per_s"]
+    print(f"Showdown in one Node process (no bridge), {battles} {format} battles: {single:.0f} steps/s")
+    print(f"  {'batch':>6} {'stream':>10} {'pre-draw':>9} {'steps/s':>9} {'x Showdown':>11} {'compile s':>10}")
+    runs = [("pure JAX", "0", shorts[0])] + [("kernel", "1", sh) for sh in shorts]
+    for batch in batches:
+        for label, native, short in runs:
+            out = subprocess.run([sys.executable, "-c", PLAY, format, str(batch), str(steps), str(short)], check=True,
+                                 capture_output=True, text=True, timeout=1200,
+                                 env={**os.environ, "POKEJAX_NATIVE_PRNG": native})
+            r = json.loads(out.stdout.strip().splitlines()[-1])
+            print(f"  {batch:>6} {label:>10} {short:>9} {r['steps_per_s']:>9.0f} {r['steps_per_s'] / single:>11.1f} "
+                  f"{r['compile_s']:>10.1f}", flush=True)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--batches", default="1024,4096")
     ap.add_argument("--draws", type=int, default=16, help="buffer length (engine.DRAWS_SHORT is 16)")
     ap.add_argument("--reps", type=int, default=7, help="timed calls per cell; the best is reported")
     ap.add_argument("--only", default="", help="comma-separated substrings of candidate names")
+    ap.add_argument("--play", default="", help="batch sizes: time random play before/after instead")
+    ap.add_argument("--format", default="gen1customgame", help="with --play")
+    ap.add_argument("--scan-steps", type=int, default=64, help="with --play: decisions per battle timed")
+    ap.add_argument("--battles", type=int, default=200, help="with --play: Showdown's baseline battles")
+    ap.add_argument("--short", default="16", help="with --play: pre-draw counts of the first batched step "
+                    "(engine.DRAWS_SHORT; the pure-JAX row uses the first, the kernel one row each)")
     a = ap.parse_args(argv)
+    if a.play:
+        return play([int(b) for b in a.play.split(",")], a.format, a.scan_steps, a.battles,
+                    [int(x) for x in a.short.split(",")])
     n = a.draws
     cands = candidates()
     if a.only:
