@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import re
 import time
+from pathlib import Path
 
 import jax
 import jax.numpy as jnp
@@ -88,8 +89,13 @@ def play(batches, format: str, steps: int, battles: int, shorts):
     import os
     import subprocess
     import sys
-    from equiv._registry import adapter_class
-    single = adapter_class("ts_showdown").inprocess_baseline(format, battles)["steps_per_s"]
+    from ported_envs.pokejax import layout
+    # Showdown's own in-Node random-play loop (what `equiv bench` calls its single-process rate),
+    # run directly as dev/record_battles.js runs Showdown: the port imports no adapter.
+    sd = Path(__file__).resolve().parents[3] / "reference_envs" / "ts_showdown"
+    out = subprocess.run(["node", "bench_inprocess.js", str(layout.data_path()), format, str(battles)],
+                         cwd=sd, capture_output=True, text=True, check=True, timeout=1800)
+    single = json.loads(out.stdout.strip().splitlines()[-1])["steps_per_s"]
     print(f"Showdown in one Node process (no bridge), {battles} {format} battles: {single:.0f} steps/s")
     print(f"  {'batch':>6} {'stream':>10} {'pre-draw':>9} {'steps/s':>9} {'x Showdown':>11} {'compile s':>10}")
     runs = [("pure JAX", "0", shorts[0])] + [("kernel", "1", sh) for sh in shorts]
