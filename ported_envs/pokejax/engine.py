@@ -42,6 +42,7 @@ TRAP_TURNS = (2, 2, 2, 3, 3, 3, 4, 5)  # partialtrappinglock's durationCallback:
 HAZE_VOLATILES = ("disable", "confusion", "mist", "focusenergy", "leechseed", "lightscreen", "reflect",
                   "residualdmg")
 BOOST_UP = (100, 150, 200, 250, 300, 350, 400)       # gen-1 stat stage multipliers, in percent
+DAMAGE_CAP = 997  # getDamage clamps the base damage (before +2, STAB, types and the roll) here
 BOOST_DOWN = (100, 66, 50, 40, 33, 28, 25)
 ACC_TABLE = (25, 28, 33, 40, 50, 66, 100, 150, 200, 250, 300, 350, 400)
 TAPE_LEN = 48  # debug tape capacity per step (Showdown draws ~2 per step, rarely over 12)
@@ -263,7 +264,7 @@ def calc_damage(c, mv, m):
     dfn = jnp.where(sd, jnp.maximum(dfn // 2, 1), dfn)
     dmg = (level * 2) // 5 + 2
     dmg = (dmg * bp * atk) // dfn
-    dmg = jnp.clip(dmg // 50, 0, 997) + 2
+    dmg = jnp.clip(dmg // 50, 0, DAMAGE_CAP) + 2
     mtype = jnp.asarray(tab.m_type)[mv]
     dmg = jnp.where(has_type(c, 0, mtype), dmg + dmg // 2, dmg)
     _, e0, e1 = type_mods(c, mtype, 1)
@@ -1382,9 +1383,10 @@ def end_turn(c, m):
     c.st["winner"] = W(tie, 2, c.st["winner"])
     c.gated("trap", trap_end_turn, c, m, otherwise=clear_maybe_locked)
     for s in (0, 1):
-        # endTurn clears trapped; the move request sets it again for a locked move
+        # endTurn clears trapped; the move request sets it again for a locked move, and there is
+        # no request when this end of turn ended the battle (the turn-1000 or no-progress tie)
         locked = c.vol(s, V_MUSTRECHARGE) | c.vol(s, V_TWOTURN) | c.vol(s, V_RAGE) | c.vol(s, V_LOCKED)
-        c.s("trapped", s, locked & (c.g("hp", s) > 0), m)
+        c.s("trapped", s, locked & (c.g("hp", s) > 0) & ~c.st["ended"], m)
         # DisableMove: the disabled slot (gen 1: by slot) is flagged for the request
         dis = (jnp.arange(4) == c.st["vol_disable_slot"][s]) & c.vol(s, V_DISABLE) & (c.st["move_id"][s, 0] > 0)
         c.st["move_disabled"] = put(c.st["move_disabled"], (s, 0), dis, m)

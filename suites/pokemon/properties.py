@@ -556,13 +556,14 @@ def _untrap(s: dict) -> None:
                 s["move_id"][side, 0, s["side_last_selected_move_slot"][side]]
 
 
-def _trap(draw, s: dict, side: int, ids: dict, prefer: list, notes: list) -> None:
+def _trap(draw, s: dict, side: int, ids: dict, prefer: list, notes: list, pp: int | None = None) -> None:
     """``side``'s active holds a partial-trapping lock on the foe's active, as a move request
     after endTurn shows it: the lock with 1..total-1 turns left, the foe's partiallytrapped
     (duration 1, restarted each turn), both maybeLocked from the lock's second turn on."""
     name = draw(st.sampled_from(TRAPPERS))
     move = ids[name]
-    slot = _put_move(s, side, draw(st.integers(0, 3)), move, draw(st.sampled_from((0, 1, max_pp(move)))))
+    pp = draw(st.sampled_from((0, 1, max_pp(move)))) if pp is None else pp
+    slot = _put_move(s, side, draw(st.integers(0, 3)), move, pp)
     s["side_last_selected_move"][side] = s["side_last_enemy_selected_move"][side] = move
     s["side_last_selected_move_slot"][side] = slot
     total = draw(st.sampled_from((2, 3, 4, 5)))
@@ -592,8 +593,46 @@ BOOSTERS = (("swordsdance", 0, 1), ("sharpen", 0, 1), ("harden", 1, 1), ("acidar
 DROPPERS = (("growl", 0, -1), ("leer", 1, -1), ("screech", 1, -1), ("stringshot", 4, -1), ("sandattack", 5, -1),
             ("smokescreen", 5, -1))
 # the stage limits weigh double: a raise or drop lands on +-6 only from stage 4 or 5
+# (the 997 damage cap too: its hit lands only without a crit and before the foe knocks the user out)
 EDGE_KINDS = ("heal_glitch", "boost_up", "boost_up", "boost_down", "boost_down", "speed_tie", "wake_up",
-              "confusion_end", "last_pp")
+              "confusion_end", "last_pp", "damage_cap", "damage_cap", "damage_min", "low_level", "pp_underflow",
+              "turn_limit")
+# strong accurate moves (physical and special) whose base damage reaches getDamage's 997 cap from +6 onto -6
+CAP_MOVES = ("hyperbeam", "explosion", "selfdestruct", "earthquake", "doubleedge", "bodyslam", "psychic", "surf",
+             "thunderbolt", "icebeam", "flamethrower")
+# weak moves: from -6 onto +6 their base damage is 0, so a hit does 2 (rolled to 1 or 2) or 1 (not rolled)
+WEAK_MOVES = ("constrict", "poisonsting", "lick", "absorb", "bubble", "leechlife", "tackle", "gust")
+
+
+def _stat(base: int, iv: int, ev: int, level: int, hp: bool) -> int:
+    """Showdown's gen-1 stat (DVs as ivs x2, stat experience on the 0..255 scale)."""
+    core = 2 * base + iv + ev // 4
+    return (core + 100) * level // 100 + 10 if hp else core * level // 100 + 5
+
+
+def _relevel(s: dict, side: int, level: int) -> None:
+    """The active member of ``side`` at ``level``: HP, max HP and its own stats from its set (as
+    Showdown builds them), stored and modified stats rebuilt (a transformed one keeps the copied
+    stored stats)."""
+    sp = load_data()["species"][int(s["base_species"][side, 0])]["base_stats"]
+    iv, ev = s["ivs"][side, 0].astype(int), s["evs"][side, 0].astype(int)
+    keys = ("hp", "atk", "def", "spa", "spd", "spe")
+    stats = [_stat(sp[k], iv[i], ev[i], level, i == 0) for i, k in enumerate(keys)]
+    frac = int(s["hp"][side, 0]) / max(1, int(s["maxhp"][side, 0]))
+    s["level"][side, 0] = level
+    s["maxhp"][side, 0] = stats[0]
+    s["hp"][side, 0] = max(1, min(stats[0], round(frac * stats[0])))
+    s["base_stats"][side, 0] = stats[1:]
+    if not s["transformed"][side, 0]:
+        s["stored_stats"][side, 0] = stats[1:]
+    _restat(s, side, 0)
+
+
+def _stay(prefer: list, side: int) -> None:
+    """``side`` keeps its active in (its first move) unless something else is preferred already:
+    an edge set on the active is lost when its player switches it out."""
+    if prefer[side] is None:
+        prefer[side] = 0
 
 
 def edges(reference, variant: str):
@@ -601,7 +640,11 @@ def edges(reference, variant: str):
     maxhp - 511 (the Recover / Softboiled / Rest glitch) or full or one off, with a healer used;
     a stat stage at 4..6 (or -4..-6) with a move pushing it on (the +-6 limit, the 999 cap of
     boosted stats, a stored stat past 256 where damage divides by 4); the cached speeds tied (the
-    speed-tie draw); a sleep counter or confusion counter at its last turn; a move at its last PP."""
+    speed-tie draw); a sleep counter or confusion counter at its last turn; a move at its last PP;
+    a strong move from +6 onto -6 (getDamage's 997 cap) or a weak one from -6 onto +6 (damage 1,
+    the roll skipped); a member at level 1-5 (stats near 5; at -5/-6 a stat sits on its floor of 1,
+    and a drop on it is refused); a partial-trapping move at 0 PP (the gen-1 PP underflow to 63,
+    or -1 where the format's trunc is Math.trunc); the battle at turn 999/1000 (the turn-1000 tie)."""
     bank = _bank(reference, variant)
     points = _decision_points(bank)
     ids = {m.get("id"): i for i, m in enumerate(load_data()["moves"]) if m.get("id")}
@@ -612,7 +655,7 @@ def edges(reference, variant: str):
         b, t, s = _bank_state(spread, bank, points)
         notes, prefer = [], [None, None]
         for side in range(2):
-            kind = draw(st.sampled_from(EDGE_KINDS))
+            kind = EDGE_KINDS[spread.index(len(EDGE_KINDS))]  # spread: every kind in every run
             mx = int(s["maxhp"][side, 0])
             if kind == "heal_glitch":
                 hp = draw(st.sampled_from([h for h in (mx - 255, mx - 511, mx, mx - 1, mx - 256, mx - 254) if h >= 1]))
@@ -639,11 +682,57 @@ def edges(reference, variant: str):
                 s["status_time"][side, 0] = 1
                 s["status_source"][side, 0] = 2
                 _restat(s, side, 0)
+                prefer[side] = 12  # the sleeper's Fight entry: it wakes instead of switching out
                 notes.append(f"p{side + 1} asleep, last turn")
             elif kind == "confusion_end":
                 s["volatiles"][side, VOLATILE_INDEX["confusion"]] = True
                 s["vol_confusion_time"][side] = 1
+                _stay(prefer, side)
                 notes.append(f"p{side + 1} confused, last turn")
+            elif kind == "damage_cap":  # attacker's Attack and Special +6, the foe's Defense and Special -6
+                s["boosts"][side, 0, [0, 2, 3]] = 6
+                s["boosts"][1 - side, 0, [1, 2, 3]] = -6
+                _restat(s, side, 0)
+                _restat(s, 1 - side, 0)
+                name = draw(st.sampled_from(CAP_MOVES))
+                prefer[side] = _put_move(s, side, draw(st.integers(0, 3)), ids[name], max_pp(ids[name]))
+                _stay(prefer, 1 - side)  # the -6 foe stays in to take the hit
+                notes.append(f"p{side + 1} {name} from +6 onto -6")
+            elif kind == "damage_min":  # the reverse: weak move, -6 onto +6
+                s["boosts"][side, 0, [0, 2, 3]] = -6
+                s["boosts"][1 - side, 0, [1, 2, 3]] = 6
+                _restat(s, side, 0)
+                _restat(s, 1 - side, 0)
+                name = draw(st.sampled_from(WEAK_MOVES))
+                prefer[side] = _put_move(s, side, draw(st.integers(0, 3)), ids[name], max_pp(ids[name]))
+                _stay(prefer, 1 - side)
+                notes.append(f"p{side + 1} {name} from -6 onto +6")
+            elif kind == "low_level":
+                level = draw(st.sampled_from((1, 2, 3, 5)))
+                _relevel(s, side, level)
+                stat = draw(st.sampled_from((0, 1, 2, 4)))
+                s["boosts"][side, 0, stat] = draw(st.sampled_from((-6, -5)))
+                if stat == 2:
+                    s["boosts"][side, 0, 3] = s["boosts"][side, 0, 2]
+                _restat(s, side, 0)
+                name = {0: "growl", 1: "leer", 2: "psychic", 4: "stringshot"}[stat]  # the foe pushes it down
+                prefer[1 - side] = _put_move(s, 1 - side, draw(st.integers(0, 3)), ids[name], max_pp(ids[name]))
+                notes.append(f"p{side + 1} level {level}, stat {stat} at {s['boosts'][side, 0, stat]}, p{2 - side} {name}")
+            elif kind == "pp_underflow" and not s["volatiles"][:, [VOLATILE_INDEX[v] for v in (
+                    "partialtrappinglock", "partiallytrapped", "rage", "lockedmove", "twoturnmove", "bide",
+                    "mustrecharge")]].any():
+                _trap(draw, s, side, ids, prefer, notes, pp=0)
+                # the trapped foe switches out: the trapper's queued move meets another target, the
+                # lock ends at its BeforeMove and the move is used afresh from 0 PP
+                bench = [j for j in range(1, 6) if s["species"][1 - side, j] and not s["fainted"][1 - side, j]
+                         and s["hp"][1 - side, j] > 0]
+                if bench:
+                    prefer[1 - side] = 4 + draw(st.sampled_from(bench))
+            elif kind == "turn_limit":
+                s["turn"] = np.asarray(1000, s["turn"].dtype)  # this step's end of turn makes it 1001: a tie
+                _stay(prefer, 0)
+                _stay(prefer, 1)
+                notes.append("turn 1000")
             elif kind == "last_pp":
                 slots = [k for k in range(4) if s["move_id"][side, 0, k]]
                 k = draw(st.sampled_from(slots))

@@ -25,6 +25,8 @@ MUTATIONS = {
 ENGINE_MUTATIONS = {
     "stage6_times_3_9": ("a stat at stage +6 is multiplied by 3.9 instead of 4 (wrong only at the +6 limit)",
                          {"BOOST_UP": (100, 150, 200, 250, 300, 350, 390)}),
+    "damage_cap_998": ("getDamage clamps the base damage at 998 instead of 997 (wrong only where a hit reaches "
+                       "the cap: a +6 attacker on a -6 defender)", {"DAMAGE_CAP": 998}),
 }
 
 
