@@ -3,7 +3,8 @@
 The suite's ``Coverage.hit`` names the keys each reference transition covers; they are
 counted over L1 cases, L2 steps and L3 lockstep steps, per variant. The coverage item at the
 end of a pair's plan reports keys hit, how often, and keys never hit; a tier with
-``coverage_min = N`` fails it, naming the keys below N.
+``coverage_min = N`` fails it, naming the keys below N (of ``Coverage.required`` where the suite
+narrows what a run can be asked for, else of every key).
 """
 from __future__ import annotations
 
@@ -41,10 +42,13 @@ class CoverageCount:
         universe = self.coverage.keys(variant) if self.coverage.keys is not None else None
         universe = sorted(set(map(str, universe))) if universe is not None else None
         never = [k for k in universe if counts[k] == 0] if universe is not None else []
-        short = [k for k in universe if counts[k] < minimum] if universe is not None and minimum else []
+        demanded = self.coverage.required(variant) if self.coverage.required is not None else None
+        demanded = sorted(set(map(str, demanded))) if demanded is not None else universe
+        short = [k for k in demanded if counts[k] < minimum] if demanded is not None and minimum else []
         stats = {"coverage": {"counts": dict(sorted(counts.items())), "never": never,
                               "keys": len(universe) if universe is not None else None,
-                              "minimum": minimum, "transitions": dict(self.sources.get(variant, {}))}}
+                              "minimum": minimum, "transitions": dict(self.sources.get(variant, {})),
+                              "required": len(demanded) if demanded is not None else None}}
         hit = sum(1 for k in (universe if universe is not None else counts) if counts[k] > 0)
         of = f" of {len(universe)}" if universe is not None else ""
         line = (f"{hit}{of} keys hit over {sum(self.sources.get(variant, {}).values())} transitions "
@@ -52,9 +56,12 @@ class CoverageCount:
         if short:
             named = ", ".join(short[:SHOWN_MISSING]) + (f" ... (+{len(short) - SHOWN_MISSING} more)"
                                                       if len(short) > SHOWN_MISSING else "")
-            return ItemResult("failed", f"{len(short)} keys hit fewer than {minimum} times: {line}",
+            of_required = f" of the {len(demanded)} required" if demanded is not universe else ""
+            return ItemResult("failed", f"{len(short)} keys{of_required} hit fewer than {minimum} times: {line}",
                               stats=stats, message=f"coverage below the tier's minimum of {minimum} "
                                                    f"per key; keys short: {named}")
+        if demanded is not universe and minimum:
+            line += f"; the {len(demanded)} required keys each hit {minimum}+ times"
         if never:
             line += f"; never hit: {len(never)}"
         return ItemResult("passed", line, stats=stats)

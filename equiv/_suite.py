@@ -106,11 +106,15 @@ class Coverage:
     reach, so the report lists keys never hit and a tier can require each of them
     (``Tier.coverage_min``); a variant for which it returns None gets no coverage item. ``keys``
     itself may be None when the universe is open: hits are reported, nothing is required.
+    ``required(variant) -> iterable of str | None``: the keys the tier's minimum applies to, where
+    only part of the reported universe can be demanded of a run (e.g. every move is reported, the
+    edges are required); None (or no ``required``): all of ``keys``.
     """
 
     hit: Callable
     keys: Callable | None = None
     doc: str = ""
+    required: Callable | None = None
 
 
 @dataclass(frozen=True)

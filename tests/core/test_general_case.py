@@ -115,6 +115,13 @@ def test_coverage_is_counted_reported_and_required():
     assert set(item.stats["coverage"]["transitions"]) == {"L1", "L2", "L3"}
     reachable = Coverage(_toy_keys, lambda variant: universe[:-1])
     assert run_all(pair(coverage=reachable, tiers={"quick": quick}))["coverage::default"].outcome == "passed"
+    # `required` narrows what the tier demands; the report still lists every key never hit
+    narrowed = Coverage(_toy_keys, lambda variant: universe, required=lambda variant: ["treasure", "end"])
+    item = run_all(pair(coverage=narrowed, tiers={"quick": quick}))["coverage::default"]
+    assert item.outcome == "passed" and item.stats["coverage"]["never"] == ["never:reachable"], item.summary
+    demanding = Coverage(_toy_keys, lambda variant: universe, required=lambda variant: ["end", "never:reachable"])
+    item = run_all(pair(coverage=demanding, tiers={"quick": quick}))["coverage::default"]
+    assert item.outcome == "failed" and "1 keys of the 2 required" in item.summary, item.summary
 
 
 def test_run_items_runs_the_chosen_items_as_the_gate_plans_them():

@@ -1,4 +1,5 @@
 """pokejax's Showdown PRNGs are bit-exact against Showdown's own PRNG class, run in Node."""
+import functools
 import json
 import shutil
 import subprocess
@@ -17,6 +18,7 @@ BOUNDS = [(0, 256), (217, 256), (0, 2), (1, 8), (2, 6), (0, 8), (1, 3)]
 N = 300
 
 
+@functools.cache
 def node_draws():
     if shutil.which("node") is None or not SD.is_dir():
         pytest.fail(f"Node.js and Showdown are needed for this check ({SD}); run ./dev.sh setup")
@@ -34,7 +36,18 @@ def port_draws(seed):
     return vals, prng.format_seed(kind, np.asarray(states[-1]))
 
 
-def test_draws_and_final_seed_match_showdown():
+@pytest.fixture(params=["native", "pure_jax"])
+def sodium_path(request, monkeypatch):
+    """The sodium stream on both of its paths: the native kernel and the pure-JAX fallback."""
+    if request.param == "pure_jax":
+        monkeypatch.setattr(prng.sodium_native, "available", lambda: False)
+    elif not prng.sodium_native.available():
+        pytest.fail("pokejax's native sodium kernel did not build or load; run ported_envs/pokejax/setup.sh "
+                    "(it needs g++) and read its error")
+    return request.param
+
+
+def test_draws_and_final_seed_match_showdown(sodium_path):
     ref = node_draws()
     for seed in SEEDS:
         vals, final = port_draws(seed)
