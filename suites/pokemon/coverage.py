@@ -30,8 +30,10 @@ from suites.pokemon.schema import STATUSES, VOLATILES, load_data
 
 EDGES = ("boost+6", "boost-6", "stat999", "stat1", "stat256", "pp0", "pp_underflow", "recover_glitch", "damage1",
          "damage_cap", "speed_tie", "sleep_end", "confusion_end", "turn_limit")
+GENERIC = ("move:forced", "faint", "switch", "cure", "end:win", "end:tie") + tuple(f"edge:{e}" for e in EDGES)
 HEALERS = ("recover", "softboiled", "rest")
 TRAPPERS = ("wrap", "bind", "clamp", "firespin")
+TRAP_EDGES = ("trap_cannotmove", "trap_recharge", "trap_maybe_locked", "trap_end")
 _ids: dict = {}
 
 
@@ -161,9 +163,17 @@ def _trap_edges(before, act, after, ids) -> list[str]:
 NOT_REQUIRED = ("stat1", "stat999")
 
 
-def keys(variant=None) -> list[str]:
-    """The keys a tier with ``coverage_min`` requires (and the report lists when never hit): the
-    gen-1 edges the L1 edges property reaches in every variant (measured at the standard tier's 120
-    examples). Moves, statuses, volatiles, switches, the trap edges and ``NOT_REQUIRED`` are
-    counted and reported too, but not required: a tier run hits only part of the 164 moves."""
+def keys(moves) -> list[str]:
+    """Every key of a variant whose teams draw from ``moves`` (move ids): what the report counts
+    and lists when never hit."""
+    statuses = [f"status:{s}" for s in STATUSES[1:] if s not in ("fnt",)]
+    trap = {f"edge:{e}" for e in TRAP_EDGES} if {_move_ids()[t] for t in TRAPPERS} & set(moves) else set()
+    return sorted(set(GENERIC) | {f"move:{m}" for m in moves} | set(statuses) | trap)
+
+
+def required(variant=None) -> list[str]:
+    """The keys a tier with ``coverage_min`` requires: the gen-1 edges the L1 edges property
+    reaches in every variant (measured at the standard tier's 120 examples). Moves, statuses,
+    switches, the trap edges and ``NOT_REQUIRED`` are reported, not required: a tier run hits only
+    part of the 164 moves."""
     return [f"edge:{e}" for e in EDGES if e not in NOT_REQUIRED]
