@@ -19,8 +19,9 @@ def test_broken_state_conversion_fails_L1():
         {k: r.summary for k, r in failed.items()}
 
 
-def test_self_pair_L1_and_L2_pass():
-    results = run_items("ts_showdown", ("L1", "L2"), "customgame", l1_examples=12)
+def test_self_pair_L1_passes():
+    # L2 against itself (every trace, ~10 min under load) runs in the slow standard self-pair below
+    results = run_items("ts_showdown", ("L1",), "customgame", l1_examples=12)
     assert results and all(r.outcome == "passed" for r in results.values()), \
         {k: (r.outcome, r.summary) for k, r in results.items() if r.outcome != "passed"}
 
