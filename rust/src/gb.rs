@@ -1087,6 +1087,9 @@ impl GameBoy {
                 self.halted_passes();
                 continue;
             }
+            if cpu::Cpu::new(self).quiet_passes() {
+                continue;
+            }
             let target = self.lazy_batch_target();
             self.lazy_pass(target);
         }

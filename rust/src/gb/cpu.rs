@@ -6,12 +6,20 @@
 //! count are written back (`sync`), so the bus sees exactly the state the reference's bus sees.
 
 use super::{GameBoy, Registers, FLAG_C, FLAG_H, FLAG_N, FLAG_Z};
+use crate::MAX_CYCLES;
 
 /// One CPU batch's working copy: registers and cycles here, everything else in `gb`.
 pub(super) struct Cpu<'a> {
     pub r: Registers,
     pub cycles: i64,
     pub gb: &'a mut GameBoy,
+    /// The code window: PCs [code_lo, code_lo + code_len) fetch their three bytes from
+    /// code_ptr[pc - code_lo ..]: the motherboard's ROM window, or work RAM (no side effects
+    /// either way). Empty (code_len 0) until the first fetch and after any write that goes
+    /// through the bus, which may switch a bank or unmap the boot ROM.
+    code_lo: u16,
+    code_len: u16,
+    code_ptr: *const u8,
 }
 
 /// `match` over every opcode, each arm calling the handler compiled for that opcode.
@@ -24,7 +32,7 @@ macro_rules! each_opcode {
 impl<'a> Cpu<'a> {
     #[inline(always)]
     pub(super) fn new(gb: &'a mut GameBoy) -> Self {
-        Cpu { r: gb.r, cycles: gb.cycles, gb }
+        Cpu { r: gb.r, cycles: gb.cycles, gb, code_lo: 0, code_len: 0, code_ptr: std::ptr::null() }
     }
 
     /// Write the registers and cycle count back to the motherboard.
@@ -36,9 +44,70 @@ impl<'a> Cpu<'a> {
 
     /// Instructions until the cycle count reaches `target`, or the batch must stop (HALT, a
     /// ROM write, an interrupt let through by EI/RETI, an illegal opcode), then write back.
-    /// EI's delay is counted down after each instruction, as the reference does.
     #[inline(always)]
     pub(super) fn run(mut self, target: i64) {
+        self.batch(target);
+        self.sync();
+    }
+
+    /// Lazy passes (`GameBoy::lazy_pass`) one after another while each batch starts quiet: CPU
+    /// awake, no interrupt requested that IE lets through, none queued, EI's delay not running,
+    /// no OAM DMA, sound not emulated. The reference's interrupt check then changes nothing,
+    /// so a pass is the batch, the timer and serial caught up when due, and the LCD ticked,
+    /// and the registers stay here from pass to pass. Returns whether any pass ran (stops at
+    /// the frame's end or at the first batch that does not start quiet).
+    #[inline(always)]
+    pub(super) fn quiet_passes(mut self) -> bool {
+        let mut ran = false;
+        loop {
+            let gb = &mut *self.gb;
+            if gb.halted
+                || gb.int_queued
+                || gb.ie_delay != 0
+                || gb.if_reg & gb.ie_reg & 0x1F != 0
+                || gb.oam_dma_active
+                || gb.sound.emulate
+                || gb.lcd.frame_done
+                || gb.illegal.is_some()
+            {
+                break;
+            }
+            let now = self.cycles as u64;
+            let far = if gb.others_at == u64::MAX { MAX_CYCLES } else { gb.others_at.wrapping_sub(now) as i64 };
+            let target = far
+                .min(gb.lcd.cycles_to_interrupt)
+                .min(gb.lcd.cycles_to_frame)
+                .min(gb.sound.cycles_to_interrupt)
+                .max(4);
+            // `cpu_tick`'s start when the interrupt check finds nothing
+            gb.int_queued = false;
+            gb.bail = false;
+            gb.attention = false;
+            self.batch(self.cycles + target);
+            ran = true;
+            // `lazy_pass`'s end (sound not emulated)
+            let gb = &mut *self.gb;
+            if gb.oam_dma_active && !gb.oam_dma_reading {
+                gb.r = self.r;
+                gb.cycles = self.cycles;
+                gb.sync_oam_dma(0);
+            }
+            let now = self.cycles as u64;
+            if gb.timer_dirty || gb.serial_dirty || now >= gb.due_at {
+                gb.catch_up_others(now);
+            }
+            let f = gb.lcd.tick(now);
+            gb.if_reg |= f;
+            gb.pass_end = now;
+        }
+        self.sync();
+        ran
+    }
+
+    /// The instruction loop of one batch; EI's delay is counted down after each instruction,
+    /// as the reference does.
+    #[inline(always)]
+    fn batch(&mut self, target: i64) {
         while self.cycles < target {
             let (op, b1, b2) = self.fetch();
             self.dispatch(op, b1, b2);
@@ -58,7 +127,6 @@ impl<'a> Cpu<'a> {
                 gb.attention = gb.ie_delay != 0;
             }
         }
-        self.sync();
     }
 
     #[inline(always)]
@@ -74,21 +142,58 @@ impl<'a> Cpu<'a> {
     /// The opcode at PC and the two bytes after it, read as the reference's fetch does.
     #[inline(always)]
     fn fetch(&mut self) -> (u8, u8, u8) {
-        let pc = self.r.pc;
-        let gb = &*self.gb;
-        let i = pc.wrapping_sub(gb.code_lo) as usize;
-        if i < gb.code_len as usize {
-            let f = gb.code_base + i;
-            let s = &gb.cart.rom[f..f + 3];
-            (s[0], s[1], s[2])
-        } else if (0xC000..=0xDFFD).contains(&pc) {
-            // Work RAM: no side effects, so all three bytes at once (unused ones are ignored).
-            let i = (pc - 0xC000) as usize;
-            let w = &gb.wram[i..i + 3];
-            (w[0], w[1], w[2])
+        let i = self.r.pc.wrapping_sub(self.code_lo);
+        if i < self.code_len {
+            self.fetch_in_window(i)
         } else {
-            self.sync();
-            self.gb.fetch_outside_window(pc)
+            self.fetch_outside_window()
+        }
+    }
+
+    #[inline(always)]
+    fn fetch_in_window(&self, i: u16) -> (u8, u8, u8) {
+        debug_assert!(i < self.code_len);
+        // SAFETY: `open_window` only opens windows whose every PC has its three bytes in
+        // bounds (the ROM window: code_base + code_len + 1 < rom.len(); work RAM: 0x1FFE
+        // PCs of 0x2000 bytes), and neither buffer is reallocated during a batch.
+        unsafe {
+            let p = self.code_ptr.add(i as usize);
+            (*p, *p.add(1), *p.add(2))
+        }
+    }
+
+    /// Open the window PC is in, if any, and fetch; else fetch through the motherboard.
+    /// (Inlined like everything taking `&mut Cpu`: a call would make the registers live in
+    /// memory again.)
+    #[inline(always)]
+    fn fetch_outside_window(&mut self) -> (u8, u8, u8) {
+        let pc = self.r.pc;
+        if self.open_window(pc) {
+            return self.fetch_in_window(pc.wrapping_sub(self.code_lo));
+        }
+        self.sync();
+        let bytes = self.gb.fetch_outside_window(pc); // may open the ROM window
+        self.open_window(pc);
+        bytes
+    }
+
+    #[inline(always)]
+    fn open_window(&mut self, pc: u16) -> bool {
+        let gb = &*self.gb;
+        if gb.code_len != 0 && pc.wrapping_sub(gb.code_lo) < gb.code_len {
+            debug_assert!(gb.code_base + gb.code_len as usize + 1 < gb.cart.rom.len());
+            self.code_lo = gb.code_lo;
+            self.code_len = gb.code_len;
+            self.code_ptr = gb.cart.rom[gb.code_base..].as_ptr();
+            true
+        } else if (0xC000..=0xDFFD).contains(&pc) {
+            self.code_lo = 0xC000;
+            self.code_len = 0x1FFE;
+            self.code_ptr = gb.wram.as_ptr();
+            true
+        } else {
+            self.code_len = 0;
+            false
         }
     }
 
@@ -120,7 +225,8 @@ impl<'a> Cpu<'a> {
             return;
         }
         self.sync();
-        self.gb.write_bus(addr, value)
+        self.gb.write_bus(addr, value);
+        self.code_len = 0;
     }
 
     #[inline(always)]
@@ -132,7 +238,8 @@ impl<'a> Cpu<'a> {
     #[inline(always)]
     fn write_io(&mut self, addr: u16, value: u8) {
         self.sync();
-        self.gb.write_io(addr, value)
+        self.gb.write_io(addr, value);
+        self.code_len = 0;
     }
 
     // ------------------------------------------------------------------ registers
