@@ -19,6 +19,11 @@ import numpy as np
 
 WARMUP_FRAMES = 120  # past the boot ROM and the game's set-up
 ROMS = ("game", "alu_sweep")
+GOAL = 5.0  # frames per CPU-second of single-threaded EmuRust over PyBoy's (issue 17)
+LIMITS = ("what limits the CPU-bound ROM: about 40 host instructions per emulated instruction (fetch "
+          "through the code window, the dispatch jump, the handler, the cycle test) plus about 580 "
+          "coordinator passes per frame (one per PPU event, about 150 host instructions each with the LCD "
+          "transition), kept exactly where PyBoy has them; see rust/README.md, Performance")
 
 
 def _parse(args) -> argparse.Namespace:
@@ -129,4 +134,9 @@ def bench(reference_cls=None, ported_cls=None, args=None) -> list[dict]:
     for r in rows:
         print(f"{r['rom']:10s} {r['emulator']:40s} {r['n']:>3d} {r['fps']:>10.0f} {r['ratio']:>6.2f}x "
               f"{r['cpu_fps']:>13.0f} {r['cpu_ratio']:>6.2f}x")
+    singles = [r for r in rows if r["emulator"].endswith("(single-threaded)")]
+    print(f"goal >= {GOAL:g}x PyBoy per CPU-second, single-threaded: " + "; ".join(
+        f"{r['rom']} {r['cpu_ratio']:.2f}x {'met' if r['cpu_ratio'] >= GOAL else 'not met'}" for r in singles))
+    if any(r["cpu_ratio"] < GOAL for r in singles):
+        print(LIMITS)
     return rows
