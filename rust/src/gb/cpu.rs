@@ -14,8 +14,8 @@ pub(super) struct Cpu<'a> {
     pub cycles: i64,
     pub gb: &'a mut GameBoy,
     /// The code window: PCs [code_lo, code_lo + code_len) fetch their three bytes from
-    /// code_ptr[pc - code_lo ..]: the motherboard's ROM window, or work RAM (no side effects
-    /// either way). Empty (code_len 0) until the first fetch and after any write that goes
+    /// code_ptr[pc - code_lo ..], the motherboard's ROM window (which no write changes during
+    /// a batch). Empty (code_len 0) until the first fetch and after any write that goes
     /// through the bus, which may switch a bank or unmap the boot ROM.
     code_lo: u16,
     code_len: u16,
@@ -142,9 +142,15 @@ impl<'a> Cpu<'a> {
     /// The opcode at PC and the two bytes after it, read as the reference's fetch does.
     #[inline(always)]
     fn fetch(&mut self) -> (u8, u8, u8) {
-        let i = self.r.pc.wrapping_sub(self.code_lo);
+        let pc = self.r.pc;
+        let i = pc.wrapping_sub(self.code_lo);
         if i < self.code_len {
             self.fetch_in_window(i)
+        } else if (0xC000..=0xDFFD).contains(&pc) {
+            // Work RAM: no side effects, so all three bytes at once (unused ones are ignored).
+            let i = (pc - 0xC000) as usize;
+            let w = &self.gb.wram[i..i + 3];
+            (w[0], w[1], w[2])
         } else {
             self.fetch_outside_window()
         }
@@ -153,16 +159,16 @@ impl<'a> Cpu<'a> {
     #[inline(always)]
     fn fetch_in_window(&self, i: u16) -> (u8, u8, u8) {
         debug_assert!(i < self.code_len);
-        // SAFETY: `open_window` only opens windows whose every PC has its three bytes in
-        // bounds (the ROM window: code_base + code_len + 1 < rom.len(); work RAM: 0x1FFE
-        // PCs of 0x2000 bytes), and neither buffer is reallocated during a batch.
+        // SAFETY: `open_window` only opens a ROM window whose every PC has its three bytes in
+        // bounds (code_base + code_len + 1 < rom.len()), and the ROM is neither reallocated
+        // nor written during a batch (bank switches drop the window).
         unsafe {
             let p = self.code_ptr.add(i as usize);
             (*p, *p.add(1), *p.add(2))
         }
     }
 
-    /// Open the window PC is in, if any, and fetch; else fetch through the motherboard.
+    /// Open the ROM window if PC is in it, and fetch; else fetch through the motherboard.
     /// (Inlined like everything taking `&mut Cpu`: a call would make the registers live in
     /// memory again.)
     #[inline(always)]
@@ -185,11 +191,6 @@ impl<'a> Cpu<'a> {
             self.code_lo = gb.code_lo;
             self.code_len = gb.code_len;
             self.code_ptr = gb.cart.rom[gb.code_base..].as_ptr();
-            true
-        } else if (0xC000..=0xDFFD).contains(&pc) {
-            self.code_lo = 0xC000;
-            self.code_len = 0x1FFE;
-            self.code_ptr = gb.wram.as_ptr();
             true
         } else {
             self.code_len = 0;
