@@ -20,9 +20,9 @@ import numpy as np
 WARMUP_FRAMES = 120  # past the boot ROM and the game's set-up
 ROMS = ("game", "alu_sweep")
 GOAL = 5.0  # frames per CPU-second of single-threaded EmuRust over PyBoy's (issue 17)
-LIMITS = ("what limits the CPU-bound ROM: about 40 host instructions per emulated instruction (fetch "
+LIMITS = ("what limits the CPU-bound ROM: about 44 host instructions per emulated instruction (fetch "
           "through the code window, the dispatch jump, the handler, the cycle test) plus about 580 "
-          "coordinator passes per frame (one per PPU event, about 150 host instructions each with the LCD "
+          "coordinator passes per frame (one per PPU event, about 190 host instructions each with the LCD "
           "transition), kept exactly where PyBoy has them; see rust/README.md, Performance")
 
 
