@@ -12,6 +12,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from equiv import Case, Discrete
+from suites.pokemon.coverage import HEALERS, base_damage
 from suites.pokemon.schema import N_ACTIONS, STATUSES, VOLATILE_INDEX, load_data
 
 BANK_BATTLES = 12
@@ -586,20 +587,23 @@ def _trap(draw, s: dict, side: int, ids: dict, prefer: list, notes: list, pp: in
     notes.append(f"p{side + 1} traps with {name} ({left} of {total} turns left)")
 
 
-HEALERS = ("recover", "softboiled", "rest")
 # (move, stat index in boosts, sign): own raises and the foe's drops, to push a stage onto its limit
 BOOSTERS = (("swordsdance", 0, 1), ("sharpen", 0, 1), ("harden", 1, 1), ("acidarmor", 1, 1), ("amnesia", 2, 1),
             ("growth", 2, 1), ("agility", 4, 1), ("doubleteam", 6, 1), ("minimize", 6, 1))
 DROPPERS = (("growl", 0, -1), ("leer", 1, -1), ("screech", 1, -1), ("stringshot", 4, -1), ("sandattack", 5, -1),
             ("smokescreen", 5, -1))
 # the stage limits weigh double: a raise or drop lands on +-6 only from stage 4 or 5
-# (the 997 damage cap too: its hit lands only without a crit and before the foe knocks the user out)
+# (the 997 damage cap too: its hit lands only without a crit and before the foe knocks the user out;
+# the capped damage itself shows only through a Substitute, so most of its examples put one up)
 EDGE_KINDS = ("heal_glitch", "boost_up", "boost_up", "boost_down", "boost_down", "speed_tie", "wake_up",
-              "confusion_end", "last_pp", "damage_cap", "damage_cap", "damage_min", "low_level", "pp_underflow",
+              "confusion_end", "last_pp", "damage_cap", "damage_cap_sub", "damage_cap_sub", "damage_min", "low_level", "stat_cap",
+              "pp_underflow",
               "turn_limit")
 # strong accurate moves (physical and special) whose base damage reaches getDamage's 997 cap from +6 onto -6
 CAP_MOVES = ("hyperbeam", "explosion", "selfdestruct", "earthquake", "doubleedge", "bodyslam", "psychic", "surf",
              "thunderbolt", "icebeam", "flamethrower")
+# moves that neither deal damage nor touch the foe's stats (a foe behind a Substitute uses one)
+HARMLESS_MOVES = ("splash", "agility", "focusenergy", "mist")
 # weak moves: from -6 onto +6 their base damage is 0, so a hit does 2 (rolled to 1 or 2) or 1 (not rolled)
 WEAK_MOVES = ("constrict", "poisonsting", "lick", "absorb", "bubble", "leechlife", "tackle", "gust")
 
@@ -639,12 +643,14 @@ def edges(reference, variant: str):
     """States at the values where gen-1 decisions flip, on either side: HP at maxhp - 255 /
     maxhp - 511 (the Recover / Softboiled / Rest glitch) or full or one off, with a healer used;
     a stat stage at 4..6 (or -4..-6) with a move pushing it on (the +-6 limit, the 999 cap of
-    boosted stats, a stored stat past 256 where damage divides by 4); the cached speeds tied (the
-    speed-tie draw); a sleep counter or confusion counter at its last turn; a move at its last PP;
-    a strong move from +6 onto -6 (getDamage's 997 cap) or a weak one from -6 onto +6 (damage 1,
-    the roll skipped); a member at level 1-5 (stats near 5; at -5/-6 a stat sits on its floor of 1,
-    and a drop on it is refused); a partial-trapping move at 0 PP (the gen-1 PP underflow to 63,
-    or -1 where the format's trunc is Math.trunc); the battle at turn 999/1000 (the turn-1000 tie)."""
+    boosted stats, a stored stat past 256 where damage divides by 4); a stored stat of 250 or more
+    raised from +5 onto +6 (999); the cached speeds tied (the speed-tie draw); a sleep counter or
+    confusion counter at its last turn; a move at its last PP; a strong move from +6 onto -6
+    (getDamage's 997 cap; mostly into a Substitute, the one place the capped damage itself shows)
+    or a weak one from -6 onto +6 (damage 1, the roll skipped); a member at level 1-5 (stats near
+    5; at -5/-6 a stat sits on its floor of 1, and a drop on it is refused); a partial-trapping
+    move at 0 PP (the gen-1 PP underflow to 63, or -1 where the format's trunc is Math.trunc); the
+    battle at turn 999/1000 (the turn-1000 tie)."""
     bank = _bank(reference, variant)
     points = _decision_points(bank)
     ids = {m.get("id"): i for i, m in enumerate(load_data()["moves"]) if m.get("id")}
@@ -673,6 +679,16 @@ def edges(reference, variant: str):
                 _restat(s, target, 0)
                 prefer[side] = _put_move(s, side, draw(st.integers(0, 3)), ids[name], max_pp(ids[name]))
                 notes.append(f"p{side + 1} {name} onto stage {stage} of p{target + 1}")
+            elif kind == "stat_cap":  # a stored stat of 250 or more raised from +5 to +6: 999, the cap
+                stats = [b for b in BOOSTERS if b[1] < 5]
+                high = [b for b in stats if s["stored_stats"][side, 0, b[1]] >= 250]
+                name, stat, _ = draw(st.sampled_from(high or stats))
+                s["boosts"][side, 0, stat] = 5
+                if stat == 2:
+                    s["boosts"][side, 0, 3] = 5
+                _restat(s, side, 0)
+                prefer[side] = _put_move(s, side, draw(st.integers(0, 3)), ids[name], max_pp(ids[name]))
+                notes.append(f"p{side + 1} {name} from +5 (stored {s['stored_stats'][side, 0, stat]})")
             elif kind == "speed_tie":
                 s["speed"][1 - side, 0] = s["speed"][side, 0]
                 notes.append("speeds tied")
@@ -689,26 +705,42 @@ def edges(reference, variant: str):
                 s["vol_confusion_time"][side] = 1
                 _stay(prefer, side)
                 notes.append(f"p{side + 1} confused, last turn")
-            elif kind == "damage_cap":  # attacker's Attack and Special +6, the foe's Defense and Special -6
+            elif kind in ("damage_cap", "damage_cap_sub"):  # attacker's Attack and Special +6, the foe's Defense and Special -6
                 s["boosts"][side, 0, [0, 2, 3]] = 6
                 s["boosts"][1 - side, 0, [1, 2, 3]] = -6
                 _restat(s, side, 0)
                 _restat(s, 1 - side, 0)
-                name = draw(st.sampled_from(CAP_MOVES))
+                # a move whose base damage does reach the cap from these stats (stats past 256 are
+                # divided by 4 and wrap, so not every strong move does)
+                capped = [m for m in CAP_MOVES if (base_damage(s, side, ids[m]) or 0) >= 997]
+                name = draw(st.sampled_from(capped or CAP_MOVES))
                 prefer[side] = _put_move(s, side, draw(st.integers(0, 3)), ids[name], max_pp(ids[name]))
                 _stay(prefer, 1 - side)  # the -6 foe stays in to take the hit
-                notes.append(f"p{side + 1} {name} from +6 onto -6")
+                # no Pokemon has 997 HP, so a direct hit shows the cap only through a KO; a
+                # Substitute takes the uncapped damage and keeps it as the last damage (and for
+                # recoil), so the foe behind it uses a move that deals none to overwrite it
+                sub = kind == "damage_cap_sub"
+                if sub:
+                    s["volatiles"][1 - side, VOLATILE_INDEX["substitute"]] = True
+                    s["vol_duration"][1 - side, VOLATILE_INDEX["substitute"]] = 0
+                    s["vol_substitute_hp"][1 - side] = int(s["maxhp"][1 - side, 0]) // 4 + 1
+                    calm = ids[draw(st.sampled_from(HARMLESS_MOVES))]
+                    prefer[1 - side] = _put_move(s, 1 - side, draw(st.integers(0, 3)), calm, max_pp(calm))
+                notes.append(f"p{side + 1} {name} from +6 onto -6" + (" behind a Substitute" if sub else ""))
             elif kind == "damage_min":  # the reverse: weak move, -6 onto +6
                 s["boosts"][side, 0, [0, 2, 3]] = -6
                 s["boosts"][1 - side, 0, [1, 2, 3]] = 6
                 _restat(s, side, 0)
                 _restat(s, 1 - side, 0)
-                name = draw(st.sampled_from(WEAK_MOVES))
+                # one whose base damage is 0 from these stats where there is one (at high levels
+                # the stronger of them still deal 2 to 4)
+                weakest = [m for m in WEAK_MOVES if (base_damage(s, side, ids[m]) or 0) == 0]
+                name = draw(st.sampled_from(weakest or WEAK_MOVES))
                 prefer[side] = _put_move(s, side, draw(st.integers(0, 3)), ids[name], max_pp(ids[name]))
                 _stay(prefer, 1 - side)
                 notes.append(f"p{side + 1} {name} from -6 onto +6")
             elif kind == "low_level":
-                level = draw(st.sampled_from((1, 2, 3, 5)))
+                level = draw(st.sampled_from((1, 1, 1, 2, 5)))  # at level 1 a stat is 5-8: 1 at -5/-6
                 _relevel(s, side, level)
                 stat = draw(st.sampled_from((0, 1, 2, 4)))
                 s["boosts"][side, 0, stat] = draw(st.sampled_from((-6, -5)))
@@ -717,6 +749,7 @@ def edges(reference, variant: str):
                 _restat(s, side, 0)
                 name = {0: "growl", 1: "leer", 2: "psychic", 4: "stringshot"}[stat]  # the foe pushes it down
                 prefer[1 - side] = _put_move(s, 1 - side, draw(st.integers(0, 3)), ids[name], max_pp(ids[name]))
+                _stay(prefer, side)  # its stat on the floor is seen only while it stays in
                 notes.append(f"p{side + 1} level {level}, stat {stat} at {s['boosts'][side, 0, stat]}, p{2 - side} {name}")
             elif kind == "pp_underflow" and not s["volatiles"][:, [VOLATILE_INDEX[v] for v in (
                     "partialtrappinglock", "partiallytrapped", "rage", "lockedmove", "twoturnmove", "bide",

@@ -40,3 +40,13 @@ def test_L1_edges_catch_a_wrong_multiplier_at_the_stage_limit():
     """An edge mutant (wrong only at stage +6) caught at the quick tier by the edge strategy."""
     bad = failed("stage6_times_3_9", ("L1",), "customgame", ["L1::edges"])
     assert "L1::edges::customgame" in bad, bad
+
+
+@pytest.mark.slow  # a second edge mutant at quick (one compile and 30 Showdown cases more than CI needs)
+def test_L1_edges_catch_a_damage_cap_off_by_one():
+    """Wrong only where getDamage's cap bites (997 -> 998), and visible only through a Substitute,
+    which takes and records the uncapped damage: the edge strategy puts one there at the quick tier."""
+    bad = failed("damage_cap_998", ("L1",), "customgame", ["L1::edges"])
+    item = bad.get("L1::edges::customgame")
+    assert item is not None, bad
+    assert "last_damage" in item.summary or "substitute" in item.summary, item.summary
