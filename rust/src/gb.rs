@@ -161,7 +161,7 @@ pub struct GameBoy {
     pub cart: Cartridge,
     pub boot: [u8; 256],
     pub bootrom_enabled: bool,
-    pub wram: Box<[u8; 0x2000]>,
+    pub wram: [u8; 0x2000],
     pub hram: [u8; 0x7F],
     pub unusable: [u8; 0x60],
     pub io_ports: [u8; 0x4C],
@@ -245,7 +245,7 @@ impl GameBoy {
             cart,
             boot,
             bootrom_enabled: true,
-            wram: Box::new([0; 0x2000]),
+            wram: [0; 0x2000],
             hram: [0; 0x7F],
             unusable: [0; 0x60],
             io_ports: [0; 0x4C],
@@ -947,6 +947,8 @@ impl GameBoy {
     /// run here without it, until an interrupt is raised that IE lets through, or the frame ends.
     /// With no OAM DMA running and sound not emulated, only the LCD moves between the timer's
     /// and the serial port's events, so their nearest deadline is computed once per event.
+    /// (Never inlined: compiled apart from the CPU loop, its register allocation stays its own.)
+    #[inline(never)]
     fn halted_passes(&mut self) {
         self.bail = false;
         self.attention = false;

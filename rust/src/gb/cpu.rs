@@ -13,13 +13,6 @@ pub(super) struct Cpu<'a> {
     pub r: Registers,
     pub cycles: i64,
     pub gb: &'a mut GameBoy,
-    /// The code window: PCs [code_lo, code_lo + code_len) fetch their three bytes from
-    /// code_ptr[pc - code_lo ..], the motherboard's ROM window (which no write changes during
-    /// a batch). Empty (code_len 0) until the first fetch and after any write that goes
-    /// through the bus, which may switch a bank or unmap the boot ROM.
-    code_lo: u16,
-    code_len: u16,
-    code_ptr: *const u8,
 }
 
 /// `match` over every opcode, each arm calling the handler compiled for that opcode.
@@ -32,7 +25,7 @@ macro_rules! each_opcode {
 impl<'a> Cpu<'a> {
     #[inline(always)]
     pub(super) fn new(gb: &'a mut GameBoy) -> Self {
-        Cpu { r: gb.r, cycles: gb.cycles, gb, code_lo: 0, code_len: 0, code_ptr: std::ptr::null() }
+        Cpu { r: gb.r, cycles: gb.cycles, gb }
     }
 
     /// Write the registers and cycle count back to the motherboard.
@@ -139,62 +132,30 @@ impl<'a> Cpu<'a> {
         each_opcode!(op, self.exec_cb(); 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33 34 35 36 37 38 39 40 41 42 43 44 45 46 47 48 49 50 51 52 53 54 55 56 57 58 59 60 61 62 63 64 65 66 67 68 69 70 71 72 73 74 75 76 77 78 79 80 81 82 83 84 85 86 87 88 89 90 91 92 93 94 95 96 97 98 99 100 101 102 103 104 105 106 107 108 109 110 111 112 113 114 115 116 117 118 119 120 121 122 123 124 125 126 127 128 129 130 131 132 133 134 135 136 137 138 139 140 141 142 143 144 145 146 147 148 149 150 151 152 153 154 155 156 157 158 159 160 161 162 163 164 165 166 167 168 169 170 171 172 173 174 175 176 177 178 179 180 181 182 183 184 185 186 187 188 189 190 191 192 193 194 195 196 197 198 199 200 201 202 203 204 205 206 207 208 209 210 211 212 213 214 215 216 217 218 219 220 221 222 223 224 225 226 227 228 229 230 231 232 233 234 235 236 237 238 239 240 241 242 243 244 245 246 247 248 249 250 251 252 253 254 255)
     }
 
-    /// The opcode at PC and the two bytes after it, read as the reference's fetch does.
+    /// The opcode at PC and the two bytes after it, read as the reference's fetch does. The
+    /// motherboard's ROM window (see `GameBoy::open_code_window`) is read from it each time,
+    /// not held in locals: the loop's locals are the registers, and more of them would spill.
     #[inline(always)]
     fn fetch(&mut self) -> (u8, u8, u8) {
         let pc = self.r.pc;
-        let i = pc.wrapping_sub(self.code_lo);
-        if i < self.code_len {
-            self.fetch_in_window(i)
+        let gb = &*self.gb;
+        let i = pc.wrapping_sub(gb.code_lo);
+        if i < gb.code_len {
+            debug_assert!(gb.code_base + gb.code_len as usize + 1 < gb.cart.rom.len());
+            // SAFETY: an open window has every PC's three bytes in bounds
+            // (code_base + code_len + 1 < rom.len()); bank switches and state loads close it.
+            unsafe {
+                let p = gb.cart.rom.as_ptr().add(gb.code_base + i as usize);
+                (*p, *p.add(1), *p.add(2))
+            }
         } else if (0xC000..=0xDFFD).contains(&pc) {
             // Work RAM: no side effects, so all three bytes at once (unused ones are ignored).
             let i = (pc - 0xC000) as usize;
-            let w = &self.gb.wram[i..i + 3];
+            let w = &gb.wram[i..i + 3];
             (w[0], w[1], w[2])
         } else {
-            self.fetch_outside_window()
-        }
-    }
-
-    #[inline(always)]
-    fn fetch_in_window(&self, i: u16) -> (u8, u8, u8) {
-        debug_assert!(i < self.code_len);
-        // SAFETY: `open_window` only opens a ROM window whose every PC has its three bytes in
-        // bounds (code_base + code_len + 1 < rom.len()), and the ROM is neither reallocated
-        // nor written during a batch (bank switches drop the window).
-        unsafe {
-            let p = self.code_ptr.add(i as usize);
-            (*p, *p.add(1), *p.add(2))
-        }
-    }
-
-    /// Open the ROM window if PC is in it, and fetch; else fetch through the motherboard.
-    /// (Inlined like everything taking `&mut Cpu`: a call would make the registers live in
-    /// memory again.)
-    #[inline(always)]
-    fn fetch_outside_window(&mut self) -> (u8, u8, u8) {
-        let pc = self.r.pc;
-        if self.open_window(pc) {
-            return self.fetch_in_window(pc.wrapping_sub(self.code_lo));
-        }
-        self.sync();
-        let bytes = self.gb.fetch_outside_window(pc); // may open the ROM window
-        self.open_window(pc);
-        bytes
-    }
-
-    #[inline(always)]
-    fn open_window(&mut self, pc: u16) -> bool {
-        let gb = &*self.gb;
-        if gb.code_len != 0 && pc.wrapping_sub(gb.code_lo) < gb.code_len {
-            debug_assert!(gb.code_base + gb.code_len as usize + 1 < gb.cart.rom.len());
-            self.code_lo = gb.code_lo;
-            self.code_len = gb.code_len;
-            self.code_ptr = gb.cart.rom[gb.code_base..].as_ptr();
-            true
-        } else {
-            self.code_len = 0;
-            false
+            self.sync();
+            self.gb.fetch_outside_window(pc) // may open the ROM window
         }
     }
 
@@ -227,7 +188,6 @@ impl<'a> Cpu<'a> {
         }
         self.sync();
         self.gb.write_bus(addr, value);
-        self.code_len = 0;
     }
 
     #[inline(always)]
@@ -240,7 +200,6 @@ impl<'a> Cpu<'a> {
     fn write_io(&mut self, addr: u16, value: u8) {
         self.sync();
         self.gb.write_io(addr, value);
-        self.code_len = 0;
     }
 
     // ------------------------------------------------------------------ registers
