@@ -752,25 +752,6 @@ impl GameBoy {
         true
     }
 
-    /// The CPU loop's rare cases after an instruction (`attention` set): EI's delay counted
-    /// down, as the reference does after each instruction; returns whether the batch must stop.
-    #[cold]
-    #[inline(never)]
-    fn attend(&mut self) -> bool {
-        if self.ie_delay != 0 {
-            self.ie_delay -= 1;
-            if self.ie_delay == 0 {
-                self.ime = true;
-                self.bail = self.if_reg & self.ie_reg & 0x1F != 0;
-            }
-        }
-        if self.bail {
-            return true;
-        }
-        self.attention = self.ie_delay != 0;
-        false
-    }
-
     /// PyBoy's `CPU.tick(cycles_target)`: one batch.
     fn cpu_tick(&mut self, cycles_target: i64) {
         let target = self.cycles + cycles_target;

@@ -101,19 +101,23 @@ impl<'a> Cpu<'a> {
     /// as the reference does.
     #[inline(always)]
     fn batch(&mut self, target: i64) {
-        if self.cycles >= target {
-            return;
-        }
-        // Rotated (the cycle test after the instruction), the rare cases out of line: the
-        // common path from one handler to the next dispatch is straight code.
-        loop {
+        while self.cycles < target {
             let (op, b1, b2) = self.fetch();
             self.dispatch(op, b1, b2);
-            if self.gb.attention && self.gb.attend() {
-                break;
-            }
-            if self.cycles >= target {
-                break;
+            // one test for the rare cases: the batch must stop, or EI's delay is running
+            let gb = &mut *self.gb;
+            if gb.attention {
+                if gb.ie_delay != 0 {
+                    gb.ie_delay -= 1;
+                    if gb.ie_delay == 0 {
+                        gb.ime = true;
+                        gb.bail = gb.if_reg & gb.ie_reg & 0x1F != 0;
+                    }
+                }
+                if gb.bail {
+                    break;
+                }
+                gb.attention = gb.ie_delay != 0;
             }
         }
     }
