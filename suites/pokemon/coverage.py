@@ -4,7 +4,8 @@
 side of the step; the framework counts the names over L1 cases, L2 steps and L3 lockstep steps,
 and the report lists every key of ``keys(variant)`` never hit.
 
-Keys: ``move:<id>`` (a side chose that move; ``move:forced`` for the single forced entry),
+Keys: ``move:<id>`` (a side chose that move, by Showdown's id: ``move:thunderbolt``;
+``move:forced`` for the single forced entry),
 ``status:<name>`` (a side's active got the status this step; ``cure`` when one ended),
 ``vol:<name>`` (a volatile started), ``faint``, ``switch``, ``end:<win|tie|truncated>``, and
 the edges where gen-1 decisions flip: ``edge:boost+6`` / ``edge:boost-6`` (a stage at its
@@ -41,6 +42,10 @@ def _move_ids() -> dict:
     if not _ids:
         _ids.update({m["id"]: i for i, m in enumerate(load_data()["moves"]) if m.get("id")})
     return _ids
+
+
+def _move_key(mv: int) -> str:
+    return f"move:{load_data()['moves'][mv].get('id') or mv}"
 
 
 def _a(x):
@@ -80,7 +85,7 @@ def hit(before, action, outputs, after, variant=None) -> list[str]:
         if int(_a(before["request"])[s]) == 1:
             if a < 4:
                 mv = int(_a(before["move_id"])[s, 0, a])
-                keys.append(f"move:{mv}")
+                keys.append(_move_key(mv))
                 pp = int(_a(before["move_pp"])[s, 0, a])
                 if pp <= 0:
                     keys.append("edge:pp_underflow")
@@ -160,23 +165,17 @@ def _trap_edges(before, act, after, ids) -> list[str]:
     return out
 
 
-# counted and reported, not required: a stat on its floor of 1 needs a level-1 member at -5/-6 that
-# stays in; the edges strategy reaches it in customgame and randombattle at the standard tier but not
-# in wholegame's 120 examples (the 999 cap, a stored stat of 250+ raised onto +6, is required)
-NOT_REQUIRED = ("stat1",)
-
-
 def keys(moves) -> list[str]:
     """Every key of a variant whose teams draw from ``moves`` (move ids): what the report counts
     and lists when never hit."""
     statuses = [f"status:{s}" for s in STATUSES[1:] if s not in ("fnt",)]
     trap = {f"edge:{e}" for e in TRAP_EDGES} if {_move_ids()[t] for t in TRAPPERS} & set(moves) else set()
-    return sorted(set(GENERIC) | {f"move:{m}" for m in moves} | set(statuses) | trap)
+    return sorted(set(GENERIC) | {_move_key(m) for m in moves} | set(statuses) | trap)
 
 
 def required(variant=None) -> list[str]:
     """The keys a tier with ``coverage_min`` requires: the gen-1 edges the L1 edges property
     reaches in every variant (measured at the standard tier's 120 examples). Moves, statuses,
-    switches, the trap edges and ``NOT_REQUIRED`` are reported, not required: a tier run hits only
+    switches and the trap edges are reported, not required: a tier run hits only
     part of the 164 moves."""
-    return [f"edge:{e}" for e in EDGES if e not in NOT_REQUIRED]
+    return [f"edge:{e}" for e in EDGES]

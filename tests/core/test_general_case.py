@@ -122,6 +122,12 @@ def test_coverage_is_counted_reported_and_required():
     demanding = Coverage(_toy_keys, lambda variant: universe, required=lambda variant: ["end", "never:reachable"])
     item = run_all(pair(coverage=demanding, tiers={"quick": quick}))["coverage::default"]
     assert item.outcome == "failed" and "1 keys of the 2 required" in item.summary, item.summary
+    # a run narrowed to some layers reports its counts but cannot be held to the tier's minimum
+    narrow = pair(coverage=demanding, tiers={"quick": quick})
+    narrow.options = dataclasses.replace(narrow.options, layers=("L1",))
+    item = run_all(narrow)["coverage::default"]
+    assert item.outcome == "passed" and set(item.stats["coverage"]["transitions"]) == {"L1"}, item.summary
+    assert any("leaves out L2, L3" in str(n) for n in narrow.notes), narrow.notes
 
 
 def test_run_items_runs_the_chosen_items_as_the_gate_plans_them():
