@@ -26,7 +26,17 @@ fi
 
 export CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-2}
 rm -f target/wheels/emurust-*.whl
-"$MATURIN" build --release --locked --interpreter "$PY" --out target/wheels >&2
+# Profile-guided when pgo.sh can make the profile (layout only; EMURUST_PGO=0 turns it off).
+pgo_flags=""
+if [ "${EMURUST_PGO:-1}" != 0 ]; then
+  if profile=$(bash pgo.sh "$PY"); then
+    pgo_flags="-Cprofile-use=$profile"
+    echo "emurust: profile-guided build ($profile)" >&2
+  else
+    echo "emurust: building without profile-guided optimization (see above)" >&2
+  fi
+fi
+RUSTFLAGS="${RUSTFLAGS:-} $pgo_flags" "$MATURIN" build --release --locked --interpreter "$PY" --out target/wheels >&2
 "$PY" -m pip install -q --force-reinstall --no-deps target/wheels/emurust-*.whl
 "$PY" -c "import emurust" || { echo "error: emurust wheel installed but does not import" >&2; exit 1; }
 echo "$src_hash" > "$stamp"
