@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the emurust wheel (maturin, release) and install it into $VENV.
 # Idempotent: skips the build when the installed wheel was built from the same sources.
-# Needs: cargo (Rust toolchain) and network access to crates.io on the first build only.
+# Needs: cargo (Rust toolchain) and network access to the Rust crate registry on the first build only.
 set -euo pipefail
 cd "$(dirname "$0")"
 VENV=${VENV:-$(cd .. && pwd)/.venv}
