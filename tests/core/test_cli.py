@@ -1,5 +1,7 @@
 """The `equiv` command: list, gate, report, and its errors."""
 import json
+import subprocess
+import sys
 
 from equiv._cli import main
 
@@ -10,6 +12,11 @@ def test_list_shows_every_adapter_with_family_and_status(capsys):
     assert "toy_ref" in out and "toy" in out
     line = next(line for line in out.splitlines() if line.startswith("toy_jax "))
     assert line.split()[1:3] == ["toy", "ported"] and line.rstrip().endswith("ok")
+
+
+def test_python_dash_m_equiv_is_the_command():
+    bad = subprocess.run([sys.executable, "-m", "equiv", "no-such-command"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "invalid choice: 'no-such-command'" in bad.stderr
 
 
 def test_gate_runs_the_configured_pairs_and_writes_reports(tmp_path, capsys):
