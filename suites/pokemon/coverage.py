@@ -168,7 +168,9 @@ def _trap_edges(before, act, after, ids) -> list[str]:
 def keys(moves) -> list[str]:
     """Every key of a variant whose teams draw from ``moves`` (move ids): what the report counts
     and lists when never hit."""
-    statuses = [f"status:{s}" for s in STATUSES[1:] if s not in ("fnt",)]
+    # bad poison comes from Toxic alone (the random-battle pool has none)
+    badly = ("tox",) if _move_ids()["toxic"] in set(moves) else ()
+    statuses = [f"status:{s}" for s in STATUSES[1:] if s not in ("fnt", "tox") or s in badly]
     trap = {f"edge:{e}" for e in TRAP_EDGES} if {_move_ids()[t] for t in TRAPPERS} & set(moves) else set()
     return sorted(set(GENERIC) | {_move_key(m) for m in moves} | set(statuses) | trap)
 
